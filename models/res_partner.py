@@ -1,0 +1,44 @@
+from odoo import api, fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    service_site_equipment_ids = fields.One2many(
+        "service.equipment", "site_id", string="Equipment on Site"
+    )
+    service_equipment_count = fields.Integer(
+        compute="_compute_service_equipment_count",
+        string="Equipment Count",
+        help="Equipment owned by this customer or installed at this address.",
+    )
+
+    @api.depends("service_site_equipment_ids")
+    def _compute_service_equipment_count(self):
+        """Count each equipment once, whether the partner owns it, hosts it, or both."""
+        Equipment = self.env["service.equipment"]
+        owned = dict(Equipment._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        hosted = {}
+        for site, owner, count in Equipment._read_group(
+            [("site_id", "in", self.ids)], ["site_id", "partner_id"], ["__count"]
+        ):
+            if owner != site:
+                hosted[site] = hosted.get(site, 0) + count
+        for partner in self:
+            partner.service_equipment_count = owned.get(partner, 0) + hosted.get(partner, 0)
+
+    def _get_service_equipment_domain(self):
+        self.ensure_one()
+        return ["|", ("partner_id", "=", self.id), ("site_id", "=", self.id)]
+
+    def action_view_service_equipment(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_equipment_action")
+        action["domain"] = self._get_service_equipment_domain()
+        customer = self.commercial_partner_id
+        action["context"] = {
+            "default_partner_id": customer.id,
+            "default_site_id": self.id,
+            "search_default_group_by_site": int(self == customer and bool(self.child_ids)),
+        }
+        return action

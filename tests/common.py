@@ -1,0 +1,73 @@
+from contextlib import contextmanager
+from datetime import date
+
+from odoo.tests import new_test_user
+
+from odoo.addons.base.tests.common import BaseCommon
+
+
+class ServiceCommon(BaseCommon):
+    """Two companies, a customer with two sites, and one user per service role."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.company.service_own_warranty_months = 24
+        cls.company_b = cls.env["res.company"].create({"name": "Rhône Chauffage Sud"})
+
+        cls.customer = cls.env["res.partner"].create({"name": "Syndic Bellecour Gestion", "is_company": True})
+        cls.site_tilleuls, cls.site_acacias = cls.env["res.partner"].create(
+            [
+                {"name": "Résidence Les Tilleuls", "type": "delivery", "parent_id": cls.customer.id, "city": "Lyon"},
+                {"name": "Résidence Les Acacias", "type": "delivery", "parent_id": cls.customer.id, "city": "Bron"},
+            ]
+        )
+        cls.other_customer = cls.env["res.partner"].create({"name": "Pharmacie du Parc", "is_company": True})
+        cls.manufacturer = cls.env["res.partner"].create({"name": "Elevatis Industries", "is_company": True})
+        cls.category_lift = cls.env["service.equipment.category"].create({"name": "Lifts (test)"})
+        cls.product_lift = cls.env["product.product"].create({"name": "Elevatis E-300 630 kg", "type": "consu"})
+
+        cls.technician = cls._create_service_user("technician", "service_management.group_service_technician")
+        cls.dispatcher = cls._create_service_user("dispatcher", "service_management.group_service_user")
+        cls.manager = cls._create_service_user("manager", "service_management.group_service_manager")
+        cls.credit_controller = cls._create_service_user(
+            "credit", "service_management.group_service_credit_controller"
+        )
+        cls.dispatcher_b = new_test_user(
+            cls.env,
+            login="dispatcher_b",
+            groups="service_management.group_service_user",
+            company_id=cls.company_b.id,
+            company_ids=[cls.company_b.id],
+        )
+
+    @classmethod
+    def _create_service_user(cls, login, group):
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=group,
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+
+    @classmethod
+    def _create_equipment(cls, **vals):
+        values = {
+            "name": "Lift A",
+            "partner_id": cls.customer.id,
+            "site_id": cls.site_tilleuls.id,
+            "category_id": cls.category_lift.id,
+            "product_id": cls.product_lift.id,
+            "installation_date": date(2020, 3, 1),
+        }
+        values.update(vals)
+        return cls.env["service.equipment"].create(values)
+
+    @contextmanager
+    def assertRaisesMessage(self, exception, pattern):
+        """Like ``assertRaisesRegex``, but rolls back what the failed call wrote, as a real request would."""
+        with self.assertRaises(exception) as context:
+            yield context
+        self.assertRegex(str(context.exception), pattern)

@@ -1,0 +1,45 @@
+import io
+
+from odoo.tests import HttpCase, tagged
+from odoo.tools.pdf import PdfFileReader
+
+from .common import ServiceCommon
+
+
+@tagged("post_install", "-at_install")
+class TestEquipmentLabel(ServiceCommon):
+    def test_label_html_holds_a_qr_code_of_the_form_url(self):
+        lift = self._create_equipment(serial_no="EL-2020-042")
+        url = lift._get_label_url()
+        self.assertTrue(url.endswith(f"/odoo/action-service_management.service_equipment_action/{lift.id}"))
+        report = self.env.ref("service_management.action_report_service_equipment_label")
+        html = report._render_qweb_html(report.report_name, lift.ids)[0].decode()
+        self.assertIn("EL-2020-042", html)
+        self.assertIn("data:image/png;base64,", html, "the QR code is embedded as an image")
+        self.assertIn(self.site_tilleuls.name, html)
+
+    def test_print_label_action(self):
+        lift = self._create_equipment()
+        action = lift.with_user(self.technician).action_print_label()
+        self.assertEqual(action["report_name"], "service_management.report_service_equipment_label")
+
+
+@tagged("post_install", "-at_install")
+class TestEquipmentLabelPdf(HttpCase):
+    """A real PDF through wkhtmltopdf; an HttpCase so that it can fetch the report's assets from the test server."""
+
+    def test_label_pdf_renders_one_page_per_equipment(self):
+        customer = self.env["res.partner"].create({"name": "Syndic Label Gestion", "is_company": True})
+        lifts = self.env["service.equipment"].create(
+            [
+                {"name": "Lift A", "serial_no": "PDF-1", "partner_id": customer.id},
+                {"name": "Lift B", "serial_no": "PDF-2", "partner_id": customer.id},
+            ]
+        )
+        report = self.env.ref("service_management.action_report_service_equipment_label")
+        pdf, report_format = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            report.report_name, lifts.ids
+        )
+        self.assertEqual(report_format, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertEqual(len(PdfFileReader(io.BytesIO(pdf), strict=False).pages), 2)
