@@ -3,15 +3,7 @@
     "version": "18.0.1.0.0",
     "category": "Services/Field Service",
     "summary": "Installed base, service contracts, interventions, billing and dunning for maintenance companies",
-    "description": """
-Service management for maintenance and field-intervention companies
-(lifts, heating, air conditioning, plumbing, fire safety).
-
-* Installed base: equipment at customers' sites, components, warranties,
-  QR-code labels.
-""",
     "author": "Service Management",
-    "website": "https://github.com/service-management/service_management",
     "license": "LGPL-3",
     "depends": ["mail", "product"],
     "data": [

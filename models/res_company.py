@@ -7,6 +7,5 @@ class ResCompany(models.Model):
     service_own_warranty_months = fields.Integer(
         string="Own Warranty (months)",
         default=12,
-        help="Length of the warranty the company gives on the equipment it commissions. "
-        "0 gives none.",
+        help="Length of the warranty the company gives on the equipment it commissions. 0 gives none.",
     )

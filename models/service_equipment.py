@@ -30,7 +30,6 @@ class ServiceEquipment(models.Model):
     )
     site_id = fields.Many2one(
         "res.partner",
-        string="Site",
         required=True,
         index=True,
         tracking=True,
@@ -52,7 +51,7 @@ class ServiceEquipment(models.Model):
         help="The brand and model of the equipment.",
     )
     brand = fields.Char(help="Manufacturer's brand, e.g. Otis, Schindler, Viessmann.")
-    category_id = fields.Many2one("service.equipment.category", string="Category", tracking=True, check_company=True)
+    category_id = fields.Many2one("service.equipment.category", tracking=True, check_company=True)
     installation_date = fields.Date(tracking=True)
     commissioning_date = fields.Date(tracking=True, help="Date the equipment was put into service.")
     state = fields.Selection(
@@ -121,9 +120,7 @@ class ServiceEquipment(models.Model):
 
     @api.depends("child_ids")
     def _compute_child_count(self):
-        counts = dict(
-            self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["__count"])
-        )
+        counts = dict(self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["__count"]))
         for equipment in self:
             equipment.child_count = counts.get(equipment, 0)
 

@@ -15,8 +15,8 @@ class ServiceEquipmentCategory(models.Model):
         "res.company",
         help="Leave empty to share the category between all companies.",
     )
-    equipment_ids = fields.One2many("service.equipment", "category_id", string="Equipment")
-    equipment_count = fields.Integer(compute="_compute_equipment_count", string="Equipment Count")
+    equipment_ids = fields.One2many("service.equipment", "category_id")
+    equipment_count = fields.Integer(compute="_compute_equipment_count")
 
     _sql_constraints = [
         (
@@ -29,9 +29,7 @@ class ServiceEquipmentCategory(models.Model):
     @api.depends("equipment_ids")
     def _compute_equipment_count(self):
         counts = dict(
-            self.env["service.equipment"]._read_group(
-                [("category_id", "in", self.ids)], ["category_id"], ["__count"]
-            )
+            self.env["service.equipment"]._read_group([("category_id", "in", self.ids)], ["category_id"], ["__count"])
         )
         for category in self:
             category.equipment_count = counts.get(category, 0)

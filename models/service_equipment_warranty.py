@@ -36,7 +36,7 @@ class ServiceEquipmentWarranty(models.Model):
     state = fields.Selection(
         [
             (warranty_helper.FUTURE, "Not Started"),
-            (warranty_helper.ACTIVE, "Active"),
+            (warranty_helper.ACTIVE, "In Force"),
             (warranty_helper.EXPIRED, "Expired"),
         ],
         compute="_compute_state",

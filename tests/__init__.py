@@ -5,3 +5,4 @@ from . import test_res_partner
 from . import test_security
 from . import test_equipment_label
 from . import test_ui
+from . import test_i18n

@@ -31,9 +31,7 @@ class ServiceCommon(BaseCommon):
         cls.technician = cls._create_service_user("technician", "service_management.group_service_technician")
         cls.dispatcher = cls._create_service_user("dispatcher", "service_management.group_service_user")
         cls.manager = cls._create_service_user("manager", "service_management.group_service_manager")
-        cls.credit_controller = cls._create_service_user(
-            "credit", "service_management.group_service_credit_controller"
-        )
+        cls.credit_controller = cls._create_service_user("credit", "service_management.group_service_credit_controller")
         cls.dispatcher_b = new_test_user(
             cls.env,
             login="dispatcher_b",

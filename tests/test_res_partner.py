@@ -15,9 +15,7 @@ class TestResPartner(ServiceCommon):
         self.assertEqual(self.site_tilleuls.service_site_equipment_ids, lift_a | lift_b)
 
         action = self.customer.action_view_service_equipment()
-        self.assertEqual(
-            self.env["service.equipment"].search(action["domain"]), lift_a | lift_b | boiler | door
-        )
+        self.assertEqual(self.env["service.equipment"].search(action["domain"]), lift_a | lift_b | boiler | door)
         self.assertEqual(action["context"]["default_partner_id"], self.customer.id)
         site_action = self.site_acacias.action_view_service_equipment()
         self.assertEqual(self.env["service.equipment"].search(site_action["domain"]), boiler)

@@ -46,8 +46,10 @@ class TestSecurity(ServiceCommon):
         Equipment = self.env["service.equipment"].with_user(self.dispatcher)
         equipment = Equipment.create(self._new_equipment_vals())
         equipment.serial_no = "SEC-2"
-        warranty = self.env["service.equipment.warranty"].with_user(self.dispatcher).create(
-            {"equipment_id": equipment.id, "date_start": "2025-01-01", "date_end": "2025-12-31"}
+        warranty = (
+            self.env["service.equipment.warranty"]
+            .with_user(self.dispatcher)
+            .create({"equipment_id": equipment.id, "date_start": "2025-01-01", "date_end": "2025-12-31"})
         )
         self.assertEqual(equipment.warranty_ids, warranty)
         with self.assertRaises(AccessError):

@@ -46,8 +46,12 @@ class TestServiceEquipment(ServiceCommon):
 
     def test_serial_unique_per_company(self):
         self._create_equipment(serial_no="EL-2020-001")
-        self._create_equipment(serial_no="EL-2020-001", company_id=self.company_b.id, partner_id=self.other_customer.id,
-                               site_id=self.other_customer.id)
+        self._create_equipment(
+            serial_no="EL-2020-001",
+            company_id=self.company_b.id,
+            partner_id=self.other_customer.id,
+            site_id=self.other_customer.id,
+        )
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():
             self._create_equipment(name="Lift B", serial_no="EL-2020-001")
         self.assertEqual(

@@ -40,9 +40,12 @@ class TestServiceEquipmentWarranty(ServiceCommon):
         ]:
             with self.subTest(on_date=on_date):
                 self.assertEqual(self.lift.with_context(warranty_date=on_date).under_warranty, expected)
-                self.assertEqual(self._equipment_under_warranty(on_date), self.lift if expected else self.boiler.browse())
-                not_under = self.env["service.equipment"].with_context(warranty_date=on_date).search(
-                    [("id", "in", (self.lift | self.boiler).ids), ("under_warranty", "=", False)]
+                expected_found = self.lift if expected else self.lift.browse()
+                self.assertEqual(self._equipment_under_warranty(on_date), expected_found)
+                not_under = (
+                    self.env["service.equipment"]
+                    .with_context(warranty_date=on_date)
+                    .search([("id", "in", (self.lift | self.boiler).ids), ("under_warranty", "=", False)])
                 )
                 self.assertEqual(not_under, self.boiler if expected else self.lift | self.boiler)
 

@@ -10,6 +10,7 @@
 #   tools/harness.sh test    setup, fresh $ODOO_TEST_DB, run the addon's tests
 #   tools/harness.sh lint    ruff + pylint-odoo
 #   tools/harness.sh format  ruff format + ruff check --fix
+#   tools/harness.sh pot     rewrite i18n/service_management.pot from $ODOO_TEST_DB
 #   tools/harness.sh stop    stop the private PostgreSQL cluster
 #   tools/harness.sh clean   stop it and delete .run/ (keeps .venv/)
 set -euo pipefail
@@ -30,6 +31,7 @@ PYTHON="${PYTHON:-python3}"
 PG_OS_USER="${PG_OS_USER:-odoo-pg}"   # unprivileged system user that owns the private cluster when run as root
 PG_ROLE=odoo                          # database role of the private cluster (never "postgres")
 ODOO_ARCHIVES=(
+    ${ODOO_ARCHIVE_URL:+"$ODOO_ARCHIVE_URL"}
     "https://nightly.odoo.com/18.0/nightly/src/odoo_18.0.latest.tar.gz"
     "https://github.com/odoo/odoo/archive/refs/heads/18.0.tar.gz"
 )
@@ -56,8 +58,9 @@ odoo_tree_ok() {
 download_odoo() {
     local dest="$RUN/odoo" tmp="$RUN/odoo.download" url
     command -v tar >/dev/null || return 1
+    say "no Odoo 18.0 source in \$ODOO_SRC or /opt/odoo: downloading it into .run/odoo (log: .run/download.log)"
     for url in "${ODOO_ARCHIVES[@]}"; do
-        say "downloading Odoo 18.0 source from $url"
+        echo "--- $url" >>"$RUN/download.log"
         rm -rf "$tmp" && mkdir -p "$tmp"
         if "$PYTHON" - "$url" "$tmp/src.tar.gz" >>"$RUN/download.log" 2>&1 <<'EOF'
 import sys, urllib.request
@@ -72,7 +75,6 @@ EOF
                 return 0
             fi
         fi
-        warn "could not use $url (details in .run/download.log)"
     done
     rm -rf "$tmp"
     return 1
@@ -478,6 +480,14 @@ cmd_format() {
     "$VPY" -m ruff check --fix .
 }
 
+cmd_pot() {
+    setup
+    [ "$("$VPY" "$TOOLS/dbtool.py" module-state "$ODOO_TEST_DB" "$MODULE")" = installed ] \
+        || die "$MODULE is not installed in $ODOO_TEST_DB: run 'make test' first"
+    say "exporting the translation template from $ODOO_TEST_DB"
+    "$VPY" "$TOOLS/export_pot.py" "$ODOO_SRC" "$ODOO_CONF" "$ODOO_TEST_DB" "$ROOT" 2>"$RUN/pot.log"
+}
+
 cmd_stop() {
     stop_private_pg
 }
@@ -496,7 +506,8 @@ case "${1:-}" in
     test) cmd_test ;;
     lint) cmd_lint ;;
     format) cmd_format ;;
+    pot) cmd_pot ;;
     stop) cmd_stop ;;
     clean) cmd_clean ;;
-    *) echo "usage: $0 setup|run|test|lint|format|stop|clean" >&2; exit 2 ;;
+    *) echo "usage: $0 setup|run|test|lint|format|pot|stop|clean" >&2; exit 2 ;;
 esac

@@ -40,12 +40,8 @@ def _progress(match, module):
     """Return the text to show for an interesting log line, or None."""
     level, logger, msg = match.group("level"), match.group("logger"), match.group("msg")
     own = logger == f"odoo.addons.{module}" or logger.startswith(f"odoo.addons.{module}.")
-    if level in ("ERROR", "CRITICAL") or _is_problem(match):
+    if level in ("WARNING", "ERROR", "CRITICAL"):  # a clean install logs no warning at all
         return f"{level} {logger}: {msg}"
-    if level == "WARNING":
-        if own or logger.startswith(("odoo.modules", "odoo.tests", "odoo.addons.base.models.ir_model")):
-            return f"WARNING {logger}: {msg}"
-        return None
     if logger == "odoo.modules.loading":
         if (
             msg == "init db"
@@ -80,7 +76,7 @@ def follow(module):
 
 def _read(path):
     """Return (problem blocks, result match or None, number of skipped tests,
-    number of started tests that failed or errored).
+    number of started tests that failed or errored, None when no test started).
 
     Odoo's error counter also counts errors outside any test (a failing
     setUpClass), so the tests that failed are counted from the log."""
@@ -116,7 +112,7 @@ def _read(path):
     for block in blocks:
         while len(block) > 1 and not block[-1].strip():
             block.pop()
-    return blocks, result, skipped, len(failed_tests)
+    return blocks, result, skipped, (len(failed_tests) if started else None)
 
 
 def _print_blocks(blocks, path):
@@ -147,7 +143,7 @@ def summary(path, rc):
     _print_blocks(blocks, path)
     failures, errors, total = (int(g) for g in result.groups()) if result else (0, 0, 0)
     failed = failures + errors
-    passed = max(total - skipped - (failed_tests if failed_tests else failed), 0)
+    passed = max(total - skipped - (failed if failed_tests is None else failed_tests), 0)
     if failed == 0 and blocks:
         failed = len(blocks)
     if failed == 0 and rc != 0:
@@ -156,10 +152,7 @@ def summary(path, rc):
         print(f"==> odoo exited with status {rc}")
     if total == 0:
         print("==> error: no tests ran")
-    print(
-        f"==> {total} test(s) run: {failures} failed, {errors} error(s), {skipped} skipped"
-        f" (full log: {path})"
-    )
+    print(f"==> {total} test(s) run: {failures} failed, {errors} error(s), {skipped} skipped (full log: {path})")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed or rc != 0 or total == 0 else 0
 
