@@ -1,2 +1,3 @@
 from . import helpers
 from . import models
+from . import wizards

@@ -1,1 +1,3 @@
+from . import indexation
+from . import recurrence
 from . import warranty

@@ -3,4 +3,14 @@ from . import res_config_settings
 from . import service_equipment_category
 from . import service_equipment_warranty
 from . import service_equipment
+from . import service_index
+from . import service_index_value
+from . import service_contract_termination_reason
+from . import service_contract
+from . import service_contract_line
+from . import service_contract_sla
+from . import service_contract_amendment
+from . import service_contract_amendment_change
+from . import service_contract_template
+from . import service_contract_template_line
 from . import res_partner

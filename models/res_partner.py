@@ -11,6 +11,48 @@ class ResPartner(models.Model):
         help="Equipment owned by this customer or installed at this address.",
     )
 
+    service_contract_ids = fields.One2many("service.contract", "partner_id", string="Service Contracts")
+    service_contract_count = fields.Integer(compute="_compute_service_contract_stats", string="Contract Count")
+    service_recurring_amount = fields.Monetary(
+        compute="_compute_service_contract_stats",
+        string="Recurring Amount",
+        currency_field="service_company_currency_id",
+        help="Monthly amount of the customer's running contracts, in the company's currency.",
+    )
+    service_company_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_service_contract_stats", string="Company Currency"
+    )
+
+    @api.depends("service_contract_ids")
+    def _compute_service_contract_stats(self):
+        Contract = self.env["service.contract"]
+        customers = self.commercial_partner_id
+        counts = dict(Contract._read_group([("partner_id", "in", customers.ids)], ["partner_id"], ["__count"]))
+        running = Contract._read_group(
+            [("partner_id", "in", customers.ids), ("state", "in", ("running", "expiring"))],
+            ["partner_id", "currency_id"],
+            ["recurring_amount_monthly:sum"],
+        )
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        amounts = {}
+        for partner, currency, amount in running:
+            converted = currency._convert(amount, company.currency_id, company, today)
+            amounts[partner] = amounts.get(partner, 0.0) + converted
+        for partner in self:
+            customer = partner.commercial_partner_id
+            partner.service_contract_count = counts.get(customer, 0)
+            partner.service_recurring_amount = amounts.get(customer, 0.0)
+            partner.service_company_currency_id = company.currency_id
+
+    def action_view_service_contracts(self):
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_contract_action")
+        action["domain"] = [("partner_id", "=", customer.id)]
+        action["context"] = {"default_partner_id": customer.id}
+        return action
+
     @api.depends("service_site_equipment_ids")
     def _compute_service_equipment_count(self):
         """Count each equipment once, whether the partner owns it, hosts it, or both."""

@@ -102,6 +102,17 @@ class ServiceEquipment(models.Model):
     warranty_date_start = fields.Date(compute="_compute_warranty_state", store=True, string="Warranty Start")
     warranty_date_end = fields.Date(compute="_compute_warranty_state", store=True, string="Warranty End")
 
+    contract_line_ids = fields.Many2many(
+        "service.contract.line",
+        "service_contract_line_service_equipment_rel",
+        "service_equipment_id",
+        "service_contract_line_id",
+        string="Contract Lines",
+        readonly=True,
+    )
+    contract_ids = fields.Many2many("service.contract", string="Contracts", compute="_compute_contract_ids")
+    contract_count = fields.Integer(compute="_compute_contract_ids")
+
     _sql_constraints = [
         (
             "serial_company_uniq",
@@ -117,6 +128,19 @@ class ServiceEquipment(models.Model):
             if not partner or (equipment.site_id and equipment.site_id.commercial_partner_id == partner):
                 continue
             equipment.site_id = partner.address_get(["delivery"])["delivery"]
+
+    @api.depends("contract_line_ids.contract_id")
+    def _compute_contract_ids(self):
+        for equipment in self:
+            equipment.contract_ids = equipment.contract_line_ids.contract_id
+            equipment.contract_count = len(equipment.contract_ids)
+
+    def action_view_contracts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_contract_action")
+        action["domain"] = [("id", "in", self.contract_ids.ids)]
+        action["context"] = {"default_partner_id": self.partner_id.id}
+        return action
 
     @api.depends("child_ids")
     def _compute_child_count(self):

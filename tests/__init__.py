@@ -6,3 +6,9 @@ from . import test_security
 from . import test_equipment_label
 from . import test_ui
 from . import test_i18n
+from . import test_recurrence_helper
+from . import test_service_contract
+from . import test_service_contract_renewal
+from . import test_service_contract_amendment
+from . import test_service_contract_indexation
+from . import test_service_contract_security

@@ -1,6 +1,7 @@
 from contextlib import contextmanager
 from datetime import date
 
+from odoo import fields
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -28,6 +29,9 @@ class ServiceCommon(BaseCommon):
         cls.category_lift = cls.env["service.equipment.category"].create({"name": "Lifts (test)"})
         cls.product_lift = cls.env["product.product"].create({"name": "Elevatis E-300 630 kg", "type": "consu"})
 
+        cls.service_product = cls.env["product.product"].create(
+            {"name": "Lift Maintenance", "type": "service", "list_price": 1200.0, "taxes_id": [(5, 0, 0)]}
+        )
         cls.technician = cls._create_service_user("technician", "service_management.group_service_technician")
         cls.dispatcher = cls._create_service_user("dispatcher", "service_management.group_service_user")
         cls.manager = cls._create_service_user("manager", "service_management.group_service_manager")
@@ -69,3 +73,19 @@ class ServiceCommon(BaseCommon):
         with self.assertRaises(exception) as context:
             yield context
         self.assertRegex(str(context.exception), pattern)
+
+    @classmethod
+    def _create_contract(cls, lines=None, **vals):
+        values = {
+            "partner_id": cls.customer.id,
+            "date_start": date(2025, 1, 1),
+            "duration_value": 1,
+            "duration_unit": "yearly",
+            "line_ids": [
+                fields.Command.create({"product_id": cls.service_product.id, "quantity": 1, "price_unit": 1000.0})
+            ]
+            if lines is None
+            else lines,
+        }
+        values.update(vals)
+        return cls.env["service.contract"].create(values)

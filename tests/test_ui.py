@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -18,3 +19,25 @@ class TestUi(HttpCase):
         self.assertTrue(equipment.commissioning_date)
         self.assertEqual(equipment.warranty_ids.warranty_type, "own")
         self.assertEqual(customer.service_equipment_count, 1)
+
+    def test_create_contract_from_template_and_amend_it(self):
+        customer = self.env["res.partner"].create({"name": "Syndic Contrat Tour", "is_company": True})
+        product = self.env["product.product"].create(
+            {"name": "Tour Lift Service", "type": "service", "list_price": 1200.0}
+        )
+        self.env["service.contract.template"].create(
+            {
+                "name": "Tour Full Cover",
+                "line_ids": [Command.create({"product_id": product.id, "quantity": 1, "price_unit": 1300.0})],
+            }
+        )
+        self.start_tour(
+            "/odoo/action-service_management.service_contract_action/new",
+            "service_contract_from_template_tour",
+            login="admin",
+        )
+        contract = self.env["service.contract"].search([("partner_id", "=", customer.id)])
+        self.assertEqual(contract.state, "running")
+        self.assertEqual(contract.line_ids.price_unit, 1500.0)
+        change = contract.amendment_ids.change_ids
+        self.assertEqual((change.field_name, change.old_value, change.new_value), ("price_unit", "1300", "1500"))

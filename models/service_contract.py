@@ -1,0 +1,686 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.service_management.helpers import indexation, recurrence
+
+RECURRENCE_UNITS = [
+    ("daily", "Days"),
+    ("weekly", "Weeks"),
+    ("monthly", "Months"),
+    ("quarterly", "Quarters"),
+    ("yearly", "Years"),
+]
+DURATION_UNITS = [("monthly", "Months"), ("yearly", "Years")]
+BILLING_RULES = [
+    ("advance", "Periodic, in Advance"),
+    ("arrears", "Periodic, in Arrears"),
+    ("intervention", "Per Intervention"),
+    ("service_order", "Per Service Order"),
+    ("month_end", "Grouped at Month End"),
+]
+INVOICE_POLICIES = [("draft", "Draft for Review"), ("post_send", "Post and E-mail")]
+INDEXATION_METHODS = [("none", "None"), ("index", "Index Formula"), ("percentage", "Fixed Percentage")]
+
+
+class ServiceContract(models.Model):
+    _name = "service.contract"
+    _description = "Service Contract"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/", tracking=True)
+    title = fields.Char(help="What the contract is about, e.g. 'Lift maintenance - full cover'.")
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True, tracking=True
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="[('parent_id', '=', False)]",
+    )
+    partner_invoice_id = fields.Many2one(
+        "res.partner",
+        string="Invoice Address",
+        compute="_compute_partner_invoice_id",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+        check_company=True,
+        domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
+    )
+    site_ids = fields.Many2many(
+        "res.partner",
+        "service_contract_site_rel",
+        "contract_id",
+        "partner_id",
+        string="Sites",
+        check_company=True,
+        domain="['|', ('id', '=', partner_id), ('parent_id', '=', partner_id)]",
+    )
+    template_id = fields.Many2one("service.contract.template", check_company=True)
+    currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_currency_id",
+        store=True,
+        readonly=False,
+        required=True,
+        precompute=True,
+        tracking=True,
+    )
+    pricelist_id = fields.Many2one("product.pricelist", check_company=True, tracking=True)
+    payment_term_id = fields.Many2one("account.payment.term", string="Payment Terms", check_company=True)
+    fiscal_position_id = fields.Many2one(
+        "account.fiscal.position",
+        compute="_compute_fiscal_position_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+    )
+    analytic_account_id = fields.Many2one("account.analytic.account", check_company=True)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, index=True
+    )
+    salesperson_id = fields.Many2one("res.users", tracking=True)
+    deal_reference = fields.Char(help="The opportunity or quotation this contract comes from.")
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("running", "Running"),
+            ("expiring", "Expiring"),
+            ("expired", "Expired"),
+            ("terminated", "Terminated"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand=True,
+    )
+    date_start = fields.Date(string="Start Date", required=True, default=fields.Date.context_today, tracking=True)
+    duration_value = fields.Integer(string="Duration", default=1)
+    duration_unit = fields.Selection(DURATION_UNITS, default="yearly", required=True)
+    date_end = fields.Date(
+        string="End Date",
+        compute="_compute_date_end",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        copy=False,
+        help="Leave empty for an open-ended contract.",
+    )
+    billing_rule = fields.Selection(BILLING_RULES, required=True, default="advance", tracking=True)
+    recurring_interval = fields.Integer(string="Invoice Every", default=1, required=True)
+    recurring_rule_type = fields.Selection(RECURRENCE_UNITS, string="Recurrence", default="monthly", required=True)
+    invoice_policy = fields.Selection(INVOICE_POLICIES, default="draft", required=True, tracking=True)
+    auto_renew = fields.Boolean(string="Tacit Renewal", default=True, tracking=True)
+    renewal_value = fields.Integer(string="Renew For", default=1)
+    renewal_unit = fields.Selection(DURATION_UNITS, default="yearly", required=True)
+    notice_period_days = fields.Integer(
+        string="Notice Period (days)",
+        default=90,
+        help="Days before the end date by which either party can give notice.",
+    )
+    notice_deadline = fields.Date(compute="_compute_alert_dates", store=True)
+    expiry_alert_days = fields.Integer(string="Expiry Alert (days)", default=60)
+    notice_alert_days = fields.Integer(string="Notice Alert (days)", default=30)
+    expiry_alert_date = fields.Date(compute="_compute_alert_dates", store=True)
+    notice_alert_date = fields.Date(compute="_compute_alert_dates", store=True)
+    expiry_alert_done = fields.Boolean(copy=False, readonly=True)
+    notice_alert_done = fields.Boolean(copy=False, readonly=True)
+    termination_reason_id = fields.Many2one("service.contract.termination.reason", readonly=True, copy=False)
+    termination_date = fields.Date(readonly=True, copy=False, tracking=True)
+    termination_note = fields.Text(readonly=True, copy=False)
+    line_ids = fields.One2many("service.contract.line", "contract_id", string="Lines", copy=True)
+    sla_ids = fields.One2many("service.contract.sla", "contract_id", string="SLA by Priority", copy=True)
+    sla_response_hours = fields.Float(string="Response Time (h)", help="Default time to reach the site.")
+    sla_resolution_hours = fields.Float(string="Resolution Time (h)", help="Default time to fix.")
+    amendment_ids = fields.One2many("service.contract.amendment", "contract_id", string="Amendments", readonly=True)
+    amendment_count = fields.Integer(compute="_compute_amendment_count")
+    equipment_ids = fields.Many2many(
+        "service.equipment",
+        compute="_compute_equipment_ids",
+        string="Covered Equipment",
+        search="_search_equipment_ids",
+    )
+    equipment_count = fields.Integer(compute="_compute_equipment_ids")
+    indexation_method = fields.Selection(INDEXATION_METHODS, default="none", required=True, tracking=True)
+    index_id = fields.Many2one("service.index", check_company=True)
+    index_fixed_part = fields.Float(string="Fixed Part (a)", default=0.15, digits=(4, 4))
+    index_variable_part = fields.Float(string="Indexed Part (b)", default=0.85, digits=(4, 4))
+    index_base_value = fields.Float(string="Base Index (I0)", digits=(16, 4), help="Index value the prices refer to.")
+    index_lag_months = fields.Integer(
+        string="Index Lag (months)", default=0, help="The revision uses the index published this many months earlier."
+    )
+    indexation_percentage = fields.Float(string="Yearly Increase (%)")
+    next_revision_date = fields.Date(string="Next Revision", tracking=True, copy=False)
+    amount_untaxed = fields.Monetary(compute="_compute_amounts", store=True, string="Amount per Period")
+    recurring_amount_yearly = fields.Monetary(compute="_compute_amounts", store=True, string="Yearly Amount")
+    recurring_amount_monthly = fields.Monetary(compute="_compute_amounts", store=True, string="Monthly Amount")
+    note = fields.Html(string="Terms and Conditions")
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)", "A contract reference must be unique per company."),
+        ("recurring_interval_positive", "CHECK(recurring_interval > 0)", "The invoicing interval must be positive."),
+    ]
+
+    @api.depends("partner_id")
+    def _compute_partner_invoice_id(self):
+        for contract in self:
+            partner = contract.partner_id
+            if partner and contract.partner_invoice_id.commercial_partner_id != partner:
+                contract.partner_invoice_id = partner.address_get(["invoice"])["invoice"]
+
+    @api.depends("pricelist_id", "company_id")
+    def _compute_currency_id(self):
+        for contract in self:
+            contract.currency_id = contract.pricelist_id.currency_id or contract.company_id.currency_id
+
+    @api.depends("partner_id", "company_id")
+    def _compute_fiscal_position_id(self):
+        for contract in self:
+            if not contract.partner_id:
+                contract.fiscal_position_id = False
+                continue
+            contract.fiscal_position_id = (
+                self.env["account.fiscal.position"]
+                .with_company(contract.company_id)
+                ._get_fiscal_position(contract.partner_invoice_id or contract.partner_id)
+            )
+
+    @api.depends("date_start", "duration_value", "duration_unit")
+    def _compute_date_end(self):
+        for contract in self:
+            if contract.date_start and contract.duration_value > 0:
+                contract.date_end = recurrence.add_duration(
+                    contract.date_start, contract.duration_unit, contract.duration_value
+                )
+
+    @api.depends("date_end", "notice_period_days", "expiry_alert_days", "notice_alert_days", "auto_renew")
+    def _compute_alert_dates(self):
+        for contract in self:
+            end = contract.date_end
+            if not end:
+                contract.notice_deadline = contract.expiry_alert_date = contract.notice_alert_date = False
+                continue
+            contract.notice_deadline = end - relativedelta(days=contract.notice_period_days)
+            contract.expiry_alert_date = end - relativedelta(days=contract.expiry_alert_days)
+            contract.notice_alert_date = contract.auto_renew and contract.notice_deadline - relativedelta(
+                days=contract.notice_alert_days
+            )
+
+    @api.depends("amendment_ids")
+    def _compute_amendment_count(self):
+        counts = dict(
+            self.env["service.contract.amendment"]._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        for contract in self:
+            contract.amendment_count = counts.get(contract, 0)
+
+    @api.depends("line_ids.equipment_ids")
+    def _compute_equipment_ids(self):
+        for contract in self:
+            contract.equipment_ids = contract.line_ids.equipment_ids
+            contract.equipment_count = len(contract.equipment_ids)
+
+    def _search_equipment_ids(self, operator, value):
+        return [("line_ids.equipment_ids", operator, value)]
+
+    @api.depends(
+        "line_ids.price_subtotal",
+        "line_ids.recurring_rule_type",
+        "line_ids.recurring_interval",
+        "recurring_rule_type",
+        "recurring_interval",
+    )
+    def _compute_amounts(self):
+        for contract in self:
+            contract.amount_untaxed = sum(contract.line_ids.mapped("price_subtotal"))
+            yearly = sum(line.price_subtotal * line._get_yearly_factor() for line in contract.line_ids)
+            contract.recurring_amount_yearly = yearly
+            contract.recurring_amount_monthly = contract.currency_id.round(yearly / 12)
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for contract in self:
+            if contract.date_end and contract.date_end < contract.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The contract %(contract)s cannot end (%(end)s) before it starts (%(start)s).",
+                        contract=contract.name,
+                        end=contract.date_end,
+                        start=contract.date_start,
+                    )
+                )
+
+    @api.constrains("indexation_method", "index_id", "index_fixed_part", "index_variable_part", "index_base_value")
+    def _check_indexation(self):
+        for contract in self.filtered(lambda c: c.indexation_method == "index"):
+            if not contract.index_id or contract.index_base_value <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s: an index formula needs an index and a positive base value (I0).",
+                        contract=contract.name,
+                    )
+                )
+            if abs(contract.index_fixed_part + contract.index_variable_part - 1) > 0.00001:
+                raise ValidationError(
+                    self.env._(
+                        "Contract %(contract)s: the fixed part (a) and the indexed part (b) must add up to 1.",
+                        contract=contract.name,
+                    )
+                )
+
+    @api.constrains("partner_id", "site_ids", "partner_invoice_id")
+    def _check_addresses(self):
+        for contract in self:
+            customer = contract.partner_id.commercial_partner_id
+            addresses = contract.site_ids | contract.partner_invoice_id
+            foreign = addresses.filtered(lambda p, customer=customer: p.commercial_partner_id != customer)
+            if foreign:
+                raise ValidationError(
+                    self.env._(
+                        "%(addresses)s: not an address of the customer %(customer)s.",
+                        addresses=", ".join(foreign.mapped("display_name")),
+                        customer=contract.partner_id.display_name,
+                    )
+                )
+
+    @api.onchange("template_id")
+    def _onchange_template_id(self):
+        if not self.template_id:
+            return
+        self.update(self.template_id._prepare_contract_vals(self))
+        # the catalog price computed for the new lines must not override the template's prices
+        for line, template_line in zip(self.line_ids, self.template_id.line_ids):
+            if template_line.price_unit:
+                line.price_unit = template_line.price_unit
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self._get_sequence(company).next_by_id(
+                    sequence_date=fields.Date.to_date(vals.get("date_start"))
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "state" in vals and not self.env.context.get("service_contract_transition"):
+            raise UserError(self.env._("The status of a contract changes through its buttons only."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_started(self):
+        if any(contract.state not in ("draft", "cancelled") for contract in self):
+            raise UserError(self.env._("Only draft or cancelled contracts can be deleted; terminate the others."))
+
+    def action_start(self):
+        for contract in self:
+            if contract.state != "draft":
+                raise UserError(self.env._("Only a draft contract can start."))
+            if not contract.line_ids:
+                raise UserError(
+                    self.env._("Add at least one line to %(contract)s before starting it.", contract=contract.name)
+                )
+        self._set_state("running")
+        for contract in self.filtered(lambda c: c.indexation_method != "none" and not c.next_revision_date):
+            contract.next_revision_date = contract.date_start + relativedelta(years=1)
+        return True
+
+    def action_cancel(self):
+        if any(contract.state != "draft" for contract in self):
+            raise UserError(self.env._("Only a draft contract can be cancelled; terminate a running one."))
+        self._set_state("cancelled")
+        return True
+
+    def action_draft(self):
+        if any(contract.state != "cancelled" for contract in self):
+            raise UserError(self.env._("Only a cancelled contract can be set back to draft."))
+        self._set_state("draft")
+        return True
+
+    def action_open_terminate_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Terminate Contract"),
+            "res_model": "service.contract.terminate.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def action_open_amend_wizard(self):
+        self.ensure_one()
+        if self.state not in ("draft", "running", "expiring"):
+            raise UserError(self.env._("Only a draft, running or expiring contract can be amended."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Amend Contract"),
+            "res_model": "service.contract.amend.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_id": self.id},
+        }
+
+    def action_open_revise_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Revise Prices"),
+            "res_model": "service.contract.revise.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_contract_ids": self.ids},
+        }
+
+    def action_view_amendments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_contract_amendment_action")
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"default_contract_id": self.id}
+        return action
+
+    def action_view_equipment(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_equipment_action")
+        action["domain"] = [("id", "in", self.equipment_ids.ids)]
+        action["context"] = {"default_partner_id": self.partner_id.id}
+        return action
+
+    def terminate(self, reason, effective_date, note=False):
+        """End running contracts on ``effective_date`` for ``reason``."""
+        for contract in self:
+            if contract.state not in ("running", "expiring"):
+                raise UserError(self.env._("Only a running contract can be terminated."))
+            if effective_date < contract.date_start:
+                raise UserError(
+                    self.env._(
+                        "%(contract)s cannot end (%(date)s) before it starts (%(start)s).",
+                        contract=contract.name,
+                        date=effective_date,
+                        start=contract.date_start,
+                    )
+                )
+        self.write(
+            {
+                "termination_reason_id": reason.id,
+                "termination_date": effective_date,
+                "termination_note": note,
+                "date_end": effective_date,
+            }
+        )
+        self._set_state("terminated")
+        for contract in self:
+            contract.message_post(
+                body=self.env._("Terminated on %(date)s: %(reason)s", date=effective_date, reason=reason.display_name)
+            )
+
+    def _set_state(self, state):
+        self.with_context(service_contract_transition=True).write({"state": state})
+
+    @api.model
+    def _get_sequence(self, company):
+        """The numbering of contracts of ``company``, created on first use."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search([("code", "=", "service.contract"), ("company_id", "=", company.id)], limit=1)
+        )
+        if not sequence:
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.env._("Service Contracts of %(company)s", company=company.name),
+                        "code": "service.contract",
+                        "company_id": company.id,
+                        "prefix": "CT/%(range_year)s/",
+                        "padding": 5,
+                        "use_date_range": True,
+                    }
+                )
+            )
+        return sequence
+
+    def _get_sla_hours(self, priority):
+        """``(response, resolution)`` hours the contract promises for an intervention of ``priority``."""
+        self.ensure_one()
+        sla = self.sla_ids.filtered(lambda s: s.priority == priority)[:1]
+        if sla:
+            return sla.response_hours, sla.resolution_hours
+        return self.sla_response_hours, self.sla_resolution_hours
+
+    def _get_sla_deadlines(self, priority, start):
+        """``(response, resolution)`` deadlines (datetimes, or False) for a call received at ``start``."""
+        response, resolution = self._get_sla_hours(priority)
+        return (
+            response and start + relativedelta(hours=response),
+            resolution and start + relativedelta(hours=resolution),
+        )
+
+    # ------------------------------------------------------------------
+    # Renewals and alerts
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_renewal_domain(self, today):
+        """Contracts the daily job has something to do with on ``today``."""
+        return [
+            ("state", "in", ("running", "expiring")),
+            ("date_end", "!=", False),
+            "|",
+            "|",
+            "|",
+            ("date_end", "<", today),
+            "&",
+            ("auto_renew", "=", True),
+            ("notice_deadline", "<", today),
+            "&",
+            ("expiry_alert_done", "=", False),
+            ("expiry_alert_date", "<=", today),
+            "&",
+            ("notice_alert_done", "=", False),
+            ("notice_alert_date", "<=", today),
+        ]
+
+    @api.model
+    def _cron_renew_contracts(self, batch_size=200):
+        """Renew, expire and alert, in batches. Run twice on the same day, it does nothing more."""
+        today = fields.Date.context_today(self)
+        contracts = self.search(self._get_renewal_domain(today), limit=batch_size, order="date_end, id")
+        done = contracts._process_renewal(today)
+        remaining = self.search_count(self._get_renewal_domain(today))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    def _process_renewal(self, today):
+        """Process each contract once for ``today``; return how many changed."""
+        changed = 0
+        for contract in self:
+            before = (contract.state, contract.date_end, contract.expiry_alert_done, contract.notice_alert_done)
+            contract._renew_or_expire(today)
+            contract._send_alerts(today)
+            after = (contract.state, contract.date_end, contract.expiry_alert_done, contract.notice_alert_done)
+            changed += before != after
+        return changed
+
+    def _renew_or_expire(self, today):
+        self.ensure_one()
+        if self.auto_renew and self.notice_deadline and self.notice_deadline < today:
+            new_end = recurrence.add_duration(
+                self.date_end + relativedelta(days=1), self.renewal_unit, self.renewal_value
+            )
+            old_end = self.date_end
+            self.write({"date_end": new_end, "expiry_alert_done": False, "notice_alert_done": False})
+            self._set_state("running")
+            self.message_post(
+                body=self.env._(
+                    "Renewed tacitly: the end date moves from %(old)s to %(new)s.", old=old_end, new=new_end
+                )
+            )
+        elif self.date_end < today:
+            self._set_state("expired")
+            self.message_post(body=self.env._("Expired on %(date)s.", date=self.date_end))
+
+    def _send_alerts(self, today):
+        self.ensure_one()
+        if self.state not in ("running", "expiring"):
+            return
+        if not self.expiry_alert_done and self.expiry_alert_date <= today:
+            self.expiry_alert_done = True
+            if self.state == "running" and not self.auto_renew:
+                self._set_state("expiring")
+            self._alert_responsible(
+                "service_management.mail_template_service_contract_expiry",
+                self.env._("Contract %(contract)s ends on %(date)s", contract=self.name, date=self.date_end),
+                self.date_end,
+            )
+        if self.auto_renew and not self.notice_alert_done and self.notice_alert_date <= today:
+            self.notice_alert_done = True
+            self._set_state("expiring")
+            self._alert_responsible(
+                "service_management.mail_template_service_contract_notice",
+                self.env._(
+                    "Contract %(contract)s renews unless notice is given by %(date)s",
+                    contract=self.name,
+                    date=self.notice_deadline,
+                ),
+                self.notice_deadline,
+            )
+
+    def _alert_responsible(self, template_xmlid, summary, deadline):
+        self.ensure_one()
+        user = self.user_id or self.env.user
+        self.activity_schedule("mail.mail_activity_data_todo", date_deadline=deadline, summary=summary, user_id=user.id)
+        template = self.env.ref(template_xmlid, raise_if_not_found=False)
+        if template:
+            template.send_mail(self.id, email_layout_xmlid="mail.mail_notification_light")
+        self.message_post(body=summary, subtype_xmlid="mail.mt_note")
+
+    # ------------------------------------------------------------------
+    # Indexation
+    # ------------------------------------------------------------------
+    def _get_index_value_for_revision(self, revision_date):
+        """The index value a revision on ``revision_date`` uses; a clear error when it is not known."""
+        self.ensure_one()
+        month = (revision_date - relativedelta(months=self.index_lag_months)).replace(day=1)
+        value = self.index_id._get_value_for_month(month)
+        if value is None:
+            raise UserError(
+                self.env._(
+                    "Contract %(contract)s cannot be revised: the value of the index %(index)s for %(month)s "
+                    "is missing. Enter it in Service > Configuration > Indexes, then revise again.",
+                    contract=self.name,
+                    index=self.index_id.display_name,
+                    month=month.strftime("%m/%Y"),
+                )
+            )
+        return value
+
+    def _prepare_revision(self, revision_date):
+        """New prices by line and the index value used, without writing anything."""
+        self.ensure_one()
+        rounding = self.currency_id.rounding
+        index_value = False
+        if self.indexation_method == "index":
+            index_value = self._get_index_value_for_revision(revision_date)
+            prices = {
+                line: indexation.revised_price(
+                    line.price_unit,
+                    self.index_fixed_part,
+                    self.index_variable_part,
+                    index_value,
+                    self.index_base_value,
+                    rounding,
+                )
+                for line in self.line_ids
+            }
+        elif self.indexation_method == "percentage":
+            prices = {
+                line: indexation.price_with_percentage(line.price_unit, self.indexation_percentage, rounding)
+                for line in self.line_ids
+            }
+        else:
+            raise UserError(self.env._("Contract %(contract)s has no price revision.", contract=self.name))
+        return prices, index_value
+
+    def revise_prices(self, revision_date):
+        """Apply the price revision of each contract on ``revision_date`` as an amendment.
+
+        All contracts are checked before anything is written: a missing index
+        value stops the whole revision with nothing changed.
+        """
+        revisions = [(contract, *contract._prepare_revision(revision_date)) for contract in self]
+        Amendment = self.env["service.contract.amendment"]
+        for contract, prices, index_value in revisions:
+            if index_value:
+                reason = self.env._(
+                    "Indexation: %(index)s %(new)s (base %(base)s)",
+                    index=contract.index_id.display_name,
+                    new=index_value,
+                    base=contract.index_base_value,
+                )
+            else:
+                reason = self.env._("Indexation: +%(percent)s %%", percent=contract.indexation_percentage)
+            changes = {line: {"price_unit": price} for line, price in prices.items()}
+            Amendment._create_amendment(contract, revision_date, changes, reason, amendment_type="indexation")
+            vals = {"next_revision_date": revision_date + relativedelta(years=1)}
+            if index_value:
+                vals["index_base_value"] = index_value
+            contract.write(vals)
+        return True
+
+    @api.model
+    def _get_revision_domain(self, today):
+        return [
+            ("state", "in", ("running", "expiring")),
+            ("indexation_method", "!=", "none"),
+            ("next_revision_date", "<=", today),
+        ]
+
+    @api.model
+    def _cron_revise_prices(self, batch_size=100):
+        """Revise the prices of contracts whose anniversary has come, in batches.
+
+        A contract whose index value is missing is left as it is, with one
+        activity for its responsible; the next runs retry it without a second activity.
+        """
+        today = fields.Date.context_today(self)
+        contracts = self.search(self._get_revision_domain(today), order="next_revision_date, id")
+        unblocked = contracts.filtered(lambda c: not c._has_revision_blocked_activity())
+        pending = unblocked[:batch_size]
+        done = 0
+        for contract in pending:
+            try:
+                with self.env.cr.savepoint():
+                    contract.revise_prices(contract.next_revision_date)
+                done += 1
+            except UserError as error:
+                contract.activity_schedule(
+                    "service_management.mail_activity_type_revision_blocked",
+                    summary=self.env._("Price revision blocked"),
+                    note=str(error),
+                    user_id=(contract.user_id or self.env.user).id,
+                )
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(unblocked) - len(pending))
+        return done
+
+    def _has_revision_blocked_activity(self):
+        activity_type = self.env.ref("service_management.mail_activity_type_revision_blocked")
+        return bool(self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))

@@ -1,0 +1,96 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+
+class ServiceContractAmendment(models.Model):
+    _name = "service.contract.amendment"
+    _description = "Contract Amendment"
+    _order = "contract_id, date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Number", required=True, readonly=True)
+    contract_id = fields.Many2one("service.contract", required=True, ondelete="cascade", index=True, readonly=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="contract_id.partner_id", store=True)
+    date = fields.Date(string="Effective Date", required=True, readonly=True)
+    user_id = fields.Many2one("res.users", string="Author", default=lambda self: self.env.user, readonly=True)
+    amendment_type = fields.Selection(
+        [("change", "Change"), ("indexation", "Indexation")],
+        string="Type",
+        default="change",
+        required=True,
+        readonly=True,
+    )
+    reason = fields.Text(readonly=True)
+    state = fields.Selection(
+        [("scheduled", "Scheduled"), ("applied", "Applied")], default="scheduled", required=True, readonly=True
+    )
+    change_ids = fields.One2many("service.contract.amendment.change", "amendment_id", string="Changes", readonly=True)
+
+    _sql_constraints = [
+        ("name_contract_uniq", "unique(contract_id, name)", "An amendment number is unique within its contract."),
+    ]
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_applied(self):
+        if any(amendment.state == "applied" for amendment in self):
+            raise UserError(self.env._("An applied amendment is part of the contract's history and cannot be deleted."))
+
+    @api.model
+    def _create_amendment(self, contract, date, changes, reason, amendment_type="change"):
+        """Record an amendment of ``contract`` effective on ``date`` and apply it when due.
+
+        :param changes: ``{line: {field_name: new_value}}``; unchanged values are left out
+        :return: the amendment, or an empty recordset when nothing changes
+        """
+        change_vals = []
+        for line, values in changes.items():
+            for fname, new_value in values.items():
+                old_value = line[fname]
+                if self.env["service.contract.amendment.change"]._same_value(line, fname, old_value, new_value):
+                    continue
+                change_vals.append(
+                    self.env["service.contract.amendment.change"]._prepare_change_vals(
+                        line, fname, old_value, new_value
+                    )
+                )
+        if not change_vals:
+            return self.browse()
+        number = len(contract.with_context(active_test=False).amendment_ids) + 1
+        amendment = self.create(
+            {
+                "name": self.env._("%(contract)s-A%(number)02d", contract=contract.name, number=number),
+                "contract_id": contract.id,
+                "date": date,
+                "reason": reason,
+                "amendment_type": amendment_type,
+                "change_ids": [fields.Command.create(vals) for vals in change_vals],
+            }
+        )
+        if date <= fields.Date.context_today(self):
+            amendment._apply()
+        contract.message_post(
+            body=self.env._(
+                "Amendment %(number)s effective on %(date)s: %(reason)s",
+                number=amendment.name,
+                date=date,
+                reason=reason or "",
+            )
+        )
+        return amendment
+
+    def _apply(self):
+        """Write the new values of scheduled amendments onto the contract lines."""
+        for amendment in self.filtered(lambda a: a.state == "scheduled").sorted("date"):
+            for change in amendment.change_ids:
+                change.line_id.write({change.field_name: change._get_value(new=True, for_write=True)})
+            amendment.state = "applied"
+
+    @api.model
+    def _cron_apply_amendments(self, batch_size=500):
+        """Apply amendments whose effective date has come, in batches."""
+        domain = [("state", "=", "scheduled"), ("date", "<=", fields.Date.context_today(self))]
+        amendments = self.search(domain, limit=batch_size, order="date, id")
+        amendments._apply()
+        self.env["ir.cron"]._notify_progress(done=len(amendments), remaining=self.search_count(domain))
+        return len(amendments)

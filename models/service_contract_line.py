@@ -1,0 +1,222 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.service_management.helpers import recurrence
+from odoo.addons.service_management.models.service_contract import RECURRENCE_UNITS
+
+COVERAGE = [("included", "Included"), ("billable", "Billable")]
+AMENDABLE_FIELDS = (
+    "price_unit",
+    "quantity",
+    "discount",
+    "cover_labour",
+    "cover_travel",
+    "cover_parts",
+    "equipment_ids",
+)
+
+
+class ServiceContractLine(models.Model):
+    _name = "service.contract.line"
+    _description = "Service Contract Line"
+    _order = "contract_id, sequence, id"
+    _check_company_auto = True
+
+    contract_id = fields.Many2one("service.contract", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True, precompute=True)
+    currency_id = fields.Many2one(related="contract_id.currency_id")
+    partner_id = fields.Many2one(related="contract_id.partner_id")
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one(
+        "product.product",
+        string="Service",
+        required=True,
+        check_company=True,
+        domain="[('type', '=', 'service')]",
+    )
+    name = fields.Text(
+        string="Description", compute="_compute_name", store=True, readonly=False, precompute=True, required=True
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure", required=True)
+    product_uom_id = fields.Many2one(
+        "uom.uom",
+        string="Unit",
+        compute="_compute_product_uom_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('category_id', '=', product_uom_category_id)]",
+    )
+    product_uom_category_id = fields.Many2one(related="product_id.uom_id.category_id")
+    price_unit = fields.Float(
+        string="Unit Price",
+        digits="Product Price",
+        compute="_compute_price_unit",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    discount = fields.Float(string="Discount (%)", digits="Discount")
+    tax_ids = fields.Many2many(
+        "account.tax",
+        string="Taxes",
+        compute="_compute_tax_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        domain="[('type_tax_use', '=', 'sale')]",
+    )
+    price_subtotal = fields.Monetary(compute="_compute_price_subtotal", store=True, string="Subtotal")
+    equipment_ids = fields.Many2many(
+        "service.equipment",
+        "service_contract_line_service_equipment_rel",
+        "service_contract_line_id",
+        "service_equipment_id",
+        string="Covered Equipment",
+        check_company=True,
+        domain="[('partner_id', '=', partner_id)]",
+    )
+    cover_labour = fields.Selection(COVERAGE, string="Labour", default="included", required=True)
+    cover_travel = fields.Selection(COVERAGE, string="Travel", default="included", required=True)
+    cover_parts = fields.Selection(COVERAGE, string="Parts", default="billable", required=True)
+    recurring_rule_type = fields.Selection(
+        RECURRENCE_UNITS,
+        string="Recurrence",
+        compute="_compute_recurrence",
+        store=True,
+        readonly=False,
+        precompute=True,
+    )
+    recurring_interval = fields.Integer(
+        string="Every", compute="_compute_recurrence", store=True, readonly=False, precompute=True
+    )
+    visits_per_year = fields.Integer(string="Visits per Year", help="Preventive visits this line calls for.")
+    preferred_months = fields.Char(
+        help="Months of the preventive visits, as numbers separated by commas, e.g. 3,9 for March and September."
+    )
+
+    @api.depends("product_id")
+    def _compute_name(self):
+        for line in self:
+            if line.product_id:
+                line.name = line.product_id.get_product_multiline_description_sale()
+
+    @api.depends("product_id")
+    def _compute_product_uom_id(self):
+        for line in self:
+            if line.product_id and line.product_uom_id.category_id != line.product_id.uom_id.category_id:
+                line.product_uom_id = line.product_id.uom_id
+
+    @api.depends("product_id", "quantity", "product_uom_id", "contract_id.pricelist_id", "contract_id.currency_id")
+    def _compute_price_unit(self):
+        for line in self:
+            if not line.product_id or (line._origin.price_unit and line._origin.product_id == line.product_id):
+                continue
+            line.price_unit = line._get_catalog_price()
+
+    @api.depends("product_id", "contract_id.fiscal_position_id", "company_id")
+    def _compute_tax_ids(self):
+        for line in self:
+            company = line.company_id or self.env.company
+            taxes = line.product_id.taxes_id._filter_taxes_by_company(company)
+            line.tax_ids = line.contract_id.fiscal_position_id.map_tax(taxes)
+
+    @api.depends("quantity", "price_unit", "discount")
+    def _compute_price_subtotal(self):
+        for line in self:
+            line.price_subtotal = line.quantity * line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+
+    @api.depends("contract_id.recurring_rule_type", "contract_id.recurring_interval")
+    def _compute_recurrence(self):
+        for line in self:
+            if not line.recurring_rule_type:
+                line.recurring_rule_type = line.contract_id.recurring_rule_type
+                line.recurring_interval = line.contract_id.recurring_interval
+
+    @api.constrains("preferred_months", "visits_per_year")
+    def _check_preferred_months(self):
+        for line in self:
+            if line.visits_per_year < 0:
+                raise ValidationError(self.env._("The number of visits per year cannot be negative."))
+            months = line._get_preferred_months()
+            if months and len(months) != line.visits_per_year:
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s: %(count)s preferred months are given for %(visits)s visits a year.",
+                        line=line.product_id.display_name,
+                        count=len(months),
+                        visits=line.visits_per_year,
+                    )
+                )
+
+    @api.constrains("quantity", "price_unit", "discount", "recurring_interval")
+    def _check_amounts(self):
+        for line in self:
+            if line.quantity < 0 or line.price_unit < 0:
+                raise ValidationError(self.env._("Quantities and prices of a contract line cannot be negative."))
+            if not 0 <= line.discount <= 100:
+                raise ValidationError(self.env._("A discount is a percentage between 0 and 100."))
+            if line.recurring_interval < 1:
+                raise ValidationError(self.env._("The recurrence of a line must be at least 1."))
+
+    def _get_preferred_months(self):
+        """The preferred months as a sorted list of integers (1-12); a clear error when badly written."""
+        self.ensure_one()
+        if not self.preferred_months:
+            return []
+        try:
+            months = sorted({int(part) for part in self.preferred_months.replace(" ", "").split(",") if part})
+        except ValueError:
+            months = [0]
+        if any(not 1 <= month <= 12 for month in months):
+            raise ValidationError(
+                self.env._(
+                    "Preferred months must be numbers from 1 to 12 separated by commas, not %(value)r.",
+                    value=self.preferred_months,
+                )
+            )
+        return months
+
+    def _get_catalog_price(self):
+        """The unit price from the contract's pricelist, else the product's sales price in the contract currency."""
+        self.ensure_one()
+        contract = self.contract_id
+        date = contract.date_start or fields.Date.context_today(self)
+        if contract.pricelist_id:
+            return contract.pricelist_id._get_product_price(
+                self.product_id, self.quantity or 1.0, uom=self.product_uom_id, date=date
+            )
+        company = contract.company_id or self.env.company
+        price = self.product_id.lst_price
+        if self.product_uom_id:
+            price = self.product_id.uom_id._compute_price(price, self.product_uom_id)
+        return company.currency_id._convert(price, contract.currency_id or company.currency_id, company, date)
+
+    def _get_yearly_factor(self):
+        self.ensure_one()
+        if not self.recurring_rule_type or not self.recurring_interval:
+            return 0.0
+        return recurrence.yearly_factor(self.recurring_rule_type, self.recurring_interval)
+
+    def _get_values_at(self, on_date):
+        """The amendable values of each line in force on ``on_date``: ``{line: {field: value}}``.
+
+        The last change effective on or before the date wins; before the first
+        change, its old value applies; a line never amended has its current values.
+        """
+        Change = self.env["service.contract.amendment.change"]
+        changes = Change.search([("line_id", "in", self.ids)], order="date, id")
+        result = {}
+        for line in self:
+            values = {fname: line[fname] for fname in AMENDABLE_FIELDS}
+            line_changes = changes.filtered(lambda c, line=line: c.line_id == line)
+            for fname in AMENDABLE_FIELDS:
+                field_changes = line_changes.filtered(lambda c, fname=fname: c.field_name == fname)
+                if not field_changes:
+                    continue
+                past = field_changes.filtered(lambda c: c.date <= on_date)
+                change = past[-1:] if past else field_changes[:1]
+                values[fname] = change._get_value(new=bool(past))
+            result[line] = values
+        return result
