@@ -585,7 +585,7 @@ class ServiceContract(models.Model):
             raise UserError(
                 self.env._(
                     "Contract %(contract)s cannot be revised: the value of the index %(index)s for %(month)s "
-                    "is missing. Enter it in Service > Configuration > Indexes, then revise again.",
+                    "is missing. Enter it in Service > Configuration > Price Indexes, then revise again.",
                     contract=self.name,
                     index=self.index_id.display_name,
                     month=month.strftime("%m/%Y"),

@@ -1,8 +1,10 @@
+import io
 from contextlib import contextmanager
 from datetime import date
 
 from odoo import fields
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, new_test_user
+from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.base.tests.common import BaseCommon
 
@@ -89,3 +91,17 @@ class ServiceCommon(BaseCommon):
         }
         values.update(vals)
         return cls.env["service.contract"].create(values)
+
+
+class PdfReportCase(HttpCase):
+    """Real PDFs through wkhtmltopdf: an HttpCase, so that it can fetch the report's assets from the test server."""
+
+    def _render_pdf_pages(self, report_xmlid, records):
+        """Render ``records`` with the report and return its number of pages."""
+        report = self.env.ref(report_xmlid)
+        pdf, report_format = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            report.report_name, records.ids
+        )
+        self.assertEqual(report_format, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        return len(PdfFileReader(io.BytesIO(pdf), strict=False).pages)

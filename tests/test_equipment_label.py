@@ -1,9 +1,6 @@
-import io
+from odoo.tests import tagged
 
-from odoo.tests import HttpCase, tagged
-from odoo.tools.pdf import PdfFileReader
-
-from .common import ServiceCommon
+from .common import PdfReportCase, ServiceCommon
 
 
 @tagged("post_install", "-at_install")
@@ -25,9 +22,7 @@ class TestEquipmentLabel(ServiceCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestEquipmentLabelPdf(HttpCase):
-    """A real PDF through wkhtmltopdf; an HttpCase so that it can fetch the report's assets from the test server."""
-
+class TestEquipmentLabelPdf(PdfReportCase):
     def test_label_pdf_renders_one_page_per_equipment(self):
         customer = self.env["res.partner"].create({"name": "Syndic Label Gestion", "is_company": True})
         lifts = self.env["service.equipment"].create(
@@ -36,10 +31,4 @@ class TestEquipmentLabelPdf(HttpCase):
                 {"name": "Lift B", "serial_no": "PDF-2", "partner_id": customer.id},
             ]
         )
-        report = self.env.ref("service_management.action_report_service_equipment_label")
-        pdf, report_format = report.with_context(force_report_rendering=True)._render_qweb_pdf(
-            report.report_name, lifts.ids
-        )
-        self.assertEqual(report_format, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        self.assertEqual(len(PdfFileReader(io.BytesIO(pdf), strict=False).pages), 2)
+        self.assertEqual(self._render_pdf_pages("service_management.action_report_service_equipment_label", lifts), 2)

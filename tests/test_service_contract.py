@@ -1,14 +1,12 @@
-import io
 from datetime import date
 
 from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, tagged
-from odoo.tools.pdf import PdfFileReader
+from odoo.tests import tagged
 
-from .common import ServiceCommon
+from .common import PdfReportCase, ServiceCommon
 
 
 @tagged("post_install", "-at_install")
@@ -32,6 +30,28 @@ class TestServiceContract(ServiceCommon):
         )
         self.assertEqual(contract.line_ids.price_unit, 1200.0)
         self.assertEqual(contract.amount_untaxed, 2400.0)
+
+    def test_taxes_mapped_by_the_fiscal_position(self):
+        Tax = self.env["account.tax"]
+        tax_20, tax_0 = Tax.create(
+            [
+                {"name": "VAT 20 (test)", "amount": 20, "type_tax_use": "sale"},
+                {"name": "VAT 0 export (test)", "amount": 0, "type_tax_use": "sale"},
+            ]
+        )
+        export = self.env["account.fiscal.position"].create(
+            {
+                "name": "Export (test)",
+                "tax_ids": [fields.Command.create({"tax_src_id": tax_20.id, "tax_dest_id": tax_0.id})],
+            }
+        )
+        self.service_product.taxes_id = tax_20
+        self.customer.property_account_position_id = export
+        contract = self._create_contract()
+        self.assertEqual(contract.fiscal_position_id, export)
+        self.assertEqual(contract.line_ids.tax_ids, tax_0)
+        plain = self._create_contract(partner_id=self.other_customer.id)
+        self.assertEqual(plain.line_ids.tax_ids, tax_20)
 
     def test_states_change_through_buttons_only(self):
         contract = self._create_contract()
@@ -169,9 +189,7 @@ class TestServiceContract(ServiceCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestServiceContractPdf(HttpCase):
-    """The contract prints as a real PDF (an HttpCase so that wkhtmltopdf can fetch the report's assets)."""
-
+class TestServiceContractPdf(PdfReportCase):
     def test_contract_pdf_renders(self):
         customer = self.env["res.partner"].create({"name": "Syndic PDF Gestion", "is_company": True})
         product = self.env["product.product"].create({"name": "PDF Lift Service", "type": "service"})
@@ -185,10 +203,5 @@ class TestServiceContractPdf(HttpCase):
                 for title in ("Lifts", "Boilers")
             ]
         )
-        report = self.env.ref("service_management.action_report_service_contract")
-        pdf, report_format = report.with_context(force_report_rendering=True)._render_qweb_pdf(
-            report.report_name, contracts.ids
-        )
-        self.assertEqual(report_format, "pdf")
-        self.assertTrue(pdf.startswith(b"%PDF"))
-        self.assertGreaterEqual(len(PdfFileReader(io.BytesIO(pdf), strict=False).pages), 2)
+        pages = self._render_pdf_pages("service_management.action_report_service_contract", contracts)
+        self.assertGreaterEqual(pages, 2, "each contract starts on a new page")

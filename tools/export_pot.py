@@ -4,8 +4,8 @@ usage: export_pot.py ODOO_SRC ODOO_CONF DBNAME REPO_ROOT
 
 Odoo's exporter walks every folder of the addons path, following links: it
 would crawl .venv/ and .run/ inside this repository, and every addon of Odoo.
-So the export runs on a temporary addons path holding only the installed
-modules and the files git knows of this addon.
+So the addon is loaded from a temporary folder holding only the files git
+knows, and only that folder is walked for terms.
 """
 
 import io
@@ -37,16 +37,11 @@ def main(odoo_src, odoo_conf, dbname, root):
     from odoo.tools.translate import trans_export  # noqa: PLC0415
 
     with tempfile.TemporaryDirectory() as addons:
-        config.parse_config(["-c", odoo_conf, "--addons-path", os.path.join(odoo_src, "addons")])
-        with odoo.sql_db.db_connect(dbname).cursor() as cr:
-            cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed'")
-            installed = {name for (name,) in cr.fetchall()} - {"base", MODULE}
-        for name in installed:
-            os.symlink(os.path.join(odoo_src, "addons", name), os.path.join(addons, name))
         _copy_tracked_files(root, os.path.join(addons, MODULE))
-        config.parse_config(["-c", odoo_conf, "--addons-path", addons])
-        odoo.addons.__path__[:] = [addons, os.path.join(odoo_src, "odoo", "addons")]
+        config.parse_config(["-c", odoo_conf, "--addons-path", f"{addons},{os.path.join(odoo_src, 'addons')}"])
         registry = odoo.modules.registry.Registry.new(dbname)
+        # the modules are imported: from now on only this addon's folder is walked for terms
+        odoo.addons.__path__[:] = [addons]
         buffer = io.BytesIO()
         with registry.cursor() as cr:
             trans_export(False, [MODULE], buffer, "po", cr)
