@@ -14,6 +14,7 @@
         "data/mail_template_data.xml",
         "data/service_contract_termination_reason_data.xml",
         "data/service_index_data.xml",
+        "data/service_intervention_stage_data.xml",
         "report/service_equipment_reports.xml",
         "report/service_equipment_label_templates.xml",
         "report/service_contract_reports.xml",
@@ -29,6 +30,8 @@
         "wizards/service_contract_terminate_wizard_views.xml",
         "wizards/service_contract_amend_wizard_views.xml",
         "wizards/service_contract_revise_wizard_views.xml",
+        "views/service_zone_views.xml",
+        "views/service_intervention_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
@@ -39,6 +42,7 @@
         "demo/service_equipment_demo.xml",
         "demo/service_index_demo.xml",
         "demo/service_contract_demo.xml",
+        "demo/service_intervention_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -13,4 +13,9 @@ from . import service_contract_amendment
 from . import service_contract_amendment_change
 from . import service_contract_template
 from . import service_contract_template_line
+from . import service_zone
+from . import service_intervention_stage
+from . import service_order
+from . import service_intervention
 from . import res_partner
+from . import res_users

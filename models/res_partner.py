@@ -4,6 +4,7 @@ from odoo import api, fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    service_zone_id = fields.Many2one("service.zone", index="btree_not_null")
     service_site_equipment_ids = fields.One2many("service.equipment", "site_id", string="Equipment on Site")
     service_equipment_count = fields.Integer(
         compute="_compute_service_equipment_count",

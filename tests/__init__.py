@@ -12,3 +12,4 @@ from . import test_service_contract_renewal
 from . import test_service_contract_amendment
 from . import test_service_contract_indexation
 from . import test_service_contract_security
+from . import test_service_intervention
