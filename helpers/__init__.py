@@ -1,3 +1,4 @@
 from . import indexation
+from . import preventive
 from . import recurrence
 from . import warranty

@@ -8,3 +8,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.service_own_warranty_months",
         readonly=False,
     )
+    service_preventive_horizon_days = fields.Integer(
+        related="company_id.service_preventive_horizon_days",
+        readonly=False,
+    )

@@ -426,10 +426,23 @@ class ServiceContract(models.Model):
             }
         )
         self._set_state("terminated")
+        self._cancel_work_after(effective_date)
         for contract in self:
             contract.message_post(
                 body=self.env._("Terminated on %(date)s: %(reason)s", date=effective_date, reason=reason.display_name)
             )
+
+    def _cancel_work_after(self, end_date):
+        """Cancel the preventive interventions planned after ``end_date`` and not started."""
+        work = self.env["service.intervention"].search(
+            [
+                ("contract_id", "in", self.ids),
+                ("preventive_slot", ">", end_date),
+                ("state", "in", ("new", "planned")),
+            ]
+        )
+        if work:
+            work.action_cancel()
 
     def _set_state(self, state):
         self.with_context(service_contract_transition=True).write({"state": state})

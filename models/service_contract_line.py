@@ -1,7 +1,9 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from odoo.addons.service_management.helpers import recurrence
+from odoo.addons.service_management.helpers import preventive, recurrence
 from odoo.addons.service_management.models.service_contract import RECURRENCE_UNITS
 
 COVERAGE = [("included", "Included"), ("billable", "Billable")]
@@ -94,6 +96,9 @@ class ServiceContractLine(models.Model):
     visits_per_year = fields.Integer(string="Visits per Year", help="Preventive visits this line calls for.")
     preferred_months = fields.Char(
         help="Months of the preventive visits, as numbers separated by commas, e.g. 3,9 for March and September."
+    )
+    preventive_planned_until = fields.Date(
+        readonly=True, copy=False, help="Preventive interventions exist for this line up to this date."
     )
 
     @api.depends("product_id")
@@ -220,3 +225,73 @@ class ServiceContractLine(models.Model):
                 values[fname] = change._get_value(new=bool(past))
             result[line] = values
         return result
+
+    def _get_preventive_slots(self, date_from, date_to):
+        """The visit dates of this line between the two dates, within the contract's life."""
+        self.ensure_one()
+        contract = self.contract_id
+        end = min(filter(None, [date_to, contract.date_end, contract.termination_date]))
+        start = max(date_from, contract.date_start)
+        return preventive.visit_dates(
+            contract.date_start, self.visits_per_year, self._get_preferred_months(), start, end
+        )
+
+    def _prepare_preventive_intervention_vals(self, slot, equipment):
+        self.ensure_one()
+        contract = self.contract_id
+        return {
+            "company_id": contract.company_id.id,
+            "intervention_type": "preventive",
+            "partner_id": contract.partner_id.id,
+            "site_id": (equipment.site_id or contract.site_ids[:1] or contract.partner_id).id,
+            "equipment_id": equipment.id,
+            "contract_id": contract.id,
+            "contract_line_id": self.id,
+            "preventive_slot": slot,
+            "call_date": fields.Datetime.to_datetime(slot),
+            "description": self.name,
+        }
+
+    @api.model
+    def _get_preventive_domain(self, horizon_end):
+        return [
+            ("visits_per_year", ">", 0),
+            ("contract_id.state", "in", ("running", "expiring")),
+            "|",
+            ("preventive_planned_until", "=", False),
+            ("preventive_planned_until", "<", horizon_end),
+        ]
+
+    @api.model
+    def _cron_generate_preventive_interventions(self, batch_size=200):
+        """Create the preventive interventions due within each company's horizon, in batches.
+
+        Each line remembers how far it is planned; the unique index on the
+        slots makes a second or concurrent run create nothing twice.
+        """
+        today = fields.Date.context_today(self)
+        Intervention = self.env["service.intervention"]
+        done = remaining = 0
+        for company in self.env["res.company"].search([]):
+            horizon_end = today + relativedelta(days=company.service_preventive_horizon_days)
+            domain = [("company_id", "=", company.id), *self._get_preventive_domain(horizon_end)]
+            lines = self.search(domain, limit=batch_size, order="id")
+            existing = {
+                (line.id, equipment.id, slot)
+                for line, equipment, slot in Intervention._read_group(
+                    [("contract_line_id", "in", lines.ids), ("preventive_slot", ">=", today)],
+                    ["contract_line_id", "equipment_id", "preventive_slot:day"],
+                )
+            }
+            vals_list = []
+            for line in lines:
+                for slot in line._get_preventive_slots(today, horizon_end):
+                    for equipment in line.equipment_ids or [self.env["service.equipment"]]:
+                        if (line.id, equipment.id, slot) not in existing:
+                            vals_list.append(line._prepare_preventive_intervention_vals(slot, equipment))
+            Intervention.create(vals_list)
+            lines.write({"preventive_planned_until": horizon_end})
+            done += len(lines)
+            remaining += self.search_count(domain)
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done

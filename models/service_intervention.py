@@ -73,6 +73,12 @@ class ServiceIntervention(models.Model):
         check_company=True,
     )
     service_order_id = fields.Many2one("service.order", index=True, check_company=True)
+    contract_line_id = fields.Many2one(
+        "service.contract.line", string="Preventive Plan", index="btree_not_null", readonly=True, copy=False
+    )
+    preventive_slot = fields.Date(
+        readonly=True, copy=False, help="The visit of the contract's preventive plan this intervention carries out."
+    )
     priority = fields.Selection(PRIORITIES, default="1", required=True, tracking=True)
     description = fields.Html()
     stage_id = fields.Many2one(
@@ -104,6 +110,16 @@ class ServiceIntervention(models.Model):
         help="Whether the labour of this intervention is charged, decided from the contract and the warranties.",
     )
     coverage_reason = fields.Char(compute="_compute_coverage", store=True)
+
+    def init(self):
+        # one preventive intervention per plan line, equipment and visit date, even with concurrent workers
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS service_intervention_preventive_slot_uniq
+                ON service_intervention (contract_line_id, COALESCE(equipment_id, 0), preventive_slot)
+             WHERE preventive_slot IS NOT NULL
+            """
+        )
 
     @api.depends("partner_id")
     def _compute_site_id(self):
@@ -196,7 +212,12 @@ class ServiceIntervention(models.Model):
         self.ensure_one()
         moment = self.actual_start or self.planned_start or self.call_date
         on_date = moment.date() if moment else fields.Date.context_today(self)
-        warranty = self.equipment_id._get_warranties_at(on_date).filtered("cover_labour")[:1]
+        warranties = (
+            self.equipment_id._get_warranties_at(on_date)
+            if self.equipment_id
+            else self.env["service.equipment.warranty"]
+        )
+        warranty = warranties.filtered("cover_labour")[:1]
         if warranty:
             return "warranty", self.env._(
                 "%(warranty)s of %(equipment)s", warranty=warranty.display_name, equipment=self.equipment_id.name
