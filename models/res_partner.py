@@ -68,6 +68,32 @@ class ResPartner(models.Model):
         for partner in self:
             partner.service_equipment_count = owned.get(partner, 0) + hosted.get(partner, 0)
 
+    service_intervention_count = fields.Integer(
+        compute="_compute_service_intervention_count",
+        string="Intervention Count",
+        help="Interventions for this customer or at this address.",
+    )
+
+    def _compute_service_intervention_count(self):
+        Intervention = self.env["service.intervention"]
+        for_customer = dict(Intervention._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        at_site = {}
+        for site, customer, count in Intervention._read_group(
+            [("site_id", "in", self.ids)], ["site_id", "partner_id"], ["__count"]
+        ):
+            if customer != site:
+                at_site[site] = at_site.get(site, 0) + count
+        for partner in self:
+            partner.service_intervention_count = for_customer.get(partner, 0) + at_site.get(partner, 0)
+
+    def action_view_service_interventions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_intervention_action")
+        action["domain"] = ["|", ("partner_id", "=", self.id), ("site_id", "=", self.id)]
+        customer = self.commercial_partner_id
+        action["context"] = {"default_partner_id": customer.id, "default_site_id": self.id}
+        return action
+
     def _get_service_equipment_domain(self):
         self.ensure_one()
         return ["|", ("partner_id", "=", self.id), ("site_id", "=", self.id)]

@@ -112,6 +112,11 @@ class ServiceEquipment(models.Model):
     )
     contract_ids = fields.Many2many("service.contract", string="Contracts", compute="_compute_contract_ids")
     contract_count = fields.Integer(compute="_compute_contract_ids")
+    intervention_ids = fields.One2many("service.intervention", "equipment_id", string="Interventions")
+    intervention_count = fields.Integer(compute="_compute_intervention_stats")
+    next_visit = fields.Datetime(
+        compute="_compute_intervention_stats", help="Start of the next planned intervention on this equipment."
+    )
 
     _sql_constraints = [
         (
@@ -134,6 +139,32 @@ class ServiceEquipment(models.Model):
         for equipment in self:
             equipment.contract_ids = equipment.contract_line_ids.contract_id
             equipment.contract_count = len(equipment.contract_ids)
+
+    @api.depends("intervention_ids.state", "intervention_ids.planned_start")
+    def _compute_intervention_stats(self):
+        Intervention = self.env["service.intervention"]
+        counts = dict(Intervention._read_group([("equipment_id", "in", self.ids)], ["equipment_id"], ["__count"]))
+        next_visits = dict(
+            Intervention._read_group(
+                [
+                    ("equipment_id", "in", self.ids),
+                    ("state", "in", ("new", "planned")),
+                    ("planned_start", ">=", fields.Datetime.now()),
+                ],
+                ["equipment_id"],
+                ["planned_start:min"],
+            )
+        )
+        for equipment in self:
+            equipment.intervention_count = counts.get(equipment, 0)
+            equipment.next_visit = next_visits.get(equipment, False)
+
+    def action_view_interventions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_intervention_action")
+        action["domain"] = [("equipment_id", "=", self.id)]
+        action["context"] = {"default_equipment_id": self.id, "default_partner_id": self.partner_id.id}
+        return action
 
     def action_view_contracts(self):
         self.ensure_one()

@@ -121,9 +121,12 @@ class ServiceIntervention(models.Model):
             """
         )
 
-    @api.depends("partner_id")
+    @api.depends("partner_id", "equipment_id")
     def _compute_site_id(self):
         for intervention in self:
+            if intervention.equipment_id.site_id:
+                intervention.site_id = intervention.equipment_id.site_id
+                continue
             partner = intervention.partner_id
             if partner and intervention.site_id.commercial_partner_id != partner:
                 intervention.site_id = partner.address_get(["delivery"])["delivery"]

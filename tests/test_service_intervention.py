@@ -106,6 +106,24 @@ class TestServiceIntervention(ServiceCommon):
         self.assertEqual(uncovered.coverage, "billable")
         self.assertEqual(uncovered.coverage_reason, "No contract or warranty covers this work")
 
+    @freeze_time("2025-03-01 08:00:00")
+    def test_counts_and_next_visit_on_customer_site_and_equipment(self):
+        past = self._create_intervention(user_id=self.technician.id, planned_start=datetime(2025, 2, 3, 9, 0))
+        later = self._create_intervention(user_id=self.technician.id, planned_start=datetime(2025, 4, 7, 9, 0))
+        sooner = self._create_intervention(user_id=self.other_technician.id, planned_start=datetime(2025, 3, 10, 9, 0))
+        elsewhere = self._create_intervention(equipment_id=False, site_id=self.site_acacias.id)
+        self.assertEqual(self.lift.intervention_count, 3)
+        self.assertEqual(self.lift.next_visit, sooner.planned_start)
+        sooner.action_cancel()
+        self.assertEqual(self.lift.next_visit, later.planned_start, "cancelled work is not a visit")
+        self.assertEqual(self.customer.service_intervention_count, 4)
+        self.assertEqual(self.site_tilleuls.service_intervention_count, 3)
+        self.assertEqual(self.site_acacias.service_intervention_count, 1)
+        action = self.site_acacias.action_view_service_interventions()
+        self.assertEqual(self.Intervention.search(action["domain"]), elsewhere)
+        action = self.lift.action_view_interventions()
+        self.assertEqual(self.Intervention.search(action["domain"]), past | later | sooner)
+
     def test_service_order_knows_when_all_are_done(self):
         order = self.env["service.order"].create({"name": "Lift modernisation", "partner_id": self.customer.id})
         visits = self.Intervention.create(
