@@ -1,4 +1,5 @@
 from . import res_company
+from . import service_company_sequence_mixin
 from . import res_config_settings
 from . import service_equipment_category
 from . import service_equipment_warranty

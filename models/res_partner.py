@@ -12,6 +12,12 @@ class ResPartner(models.Model):
         help="Equipment owned by this customer or installed at this address.",
     )
 
+    service_intervention_count = fields.Integer(
+        compute="_compute_service_intervention_count",
+        string="Intervention Count",
+        help="Interventions for this customer or at this address.",
+    )
+
     service_contract_ids = fields.One2many("service.contract", "partner_id", string="Service Contracts")
     service_contract_count = fields.Integer(compute="_compute_service_contract_stats", string="Contract Count")
     service_recurring_amount = fields.Monetary(
@@ -56,35 +62,28 @@ class ResPartner(models.Model):
 
     @api.depends("service_site_equipment_ids")
     def _compute_service_equipment_count(self):
-        """Count each equipment once, whether the partner owns it, hosts it, or both."""
-        Equipment = self.env["service.equipment"]
-        owned = dict(Equipment._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
-        hosted = {}
-        for site, owner, count in Equipment._read_group(
-            [("site_id", "in", self.ids)], ["site_id", "partner_id"], ["__count"]
-        ):
-            if owner != site:
-                hosted[site] = hosted.get(site, 0) + count
+        counts = self._count_customer_or_site_records("service.equipment")
         for partner in self:
-            partner.service_equipment_count = owned.get(partner, 0) + hosted.get(partner, 0)
+            partner.service_equipment_count = counts.get(partner, 0)
 
-    service_intervention_count = fields.Integer(
-        compute="_compute_service_intervention_count",
-        string="Intervention Count",
-        help="Interventions for this customer or at this address.",
-    )
+    def _count_customer_or_site_records(self, model_name):
+        """``{partner: count}`` of ``model_name`` records whose customer or site each partner is.
 
-    def _compute_service_intervention_count(self):
-        Intervention = self.env["service.intervention"]
-        for_customer = dict(Intervention._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
-        at_site = {}
-        for site, customer, count in Intervention._read_group(
+        A record counts once for a partner that is both its customer and its site.
+        """
+        Model = self.env[model_name]
+        counts = dict(Model._read_group([("partner_id", "in", self.ids)], ["partner_id"], ["__count"]))
+        for site, customer, count in Model._read_group(
             [("site_id", "in", self.ids)], ["site_id", "partner_id"], ["__count"]
         ):
             if customer != site:
-                at_site[site] = at_site.get(site, 0) + count
+                counts[site] = counts.get(site, 0) + count
+        return counts
+
+    def _compute_service_intervention_count(self):
+        counts = self._count_customer_or_site_records("service.intervention")
         for partner in self:
-            partner.service_intervention_count = for_customer.get(partner, 0) + at_site.get(partner, 0)
+            partner.service_intervention_count = counts.get(partner, 0)
 
     def action_view_service_interventions(self):
         self.ensure_one()

@@ -27,9 +27,10 @@ INDEXATION_METHODS = [("none", "None"), ("index", "Index Formula"), ("percentage
 class ServiceContract(models.Model):
     _name = "service.contract"
     _description = "Service Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.company.sequence.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _sequence_date_field = "date_start"
 
     name = fields.Char(string="Reference", required=True, copy=False, readonly=True, default="/", tracking=True)
     title = fields.Char(help="What the contract is about, e.g. 'Lift maintenance - full cover'.")
@@ -310,16 +311,6 @@ class ServiceContract(models.Model):
             if template_line.price_unit:
                 line.price_unit = template_line.price_unit
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self._get_sequence(company).next_by_id(
-                    sequence_date=fields.Date.to_date(vals.get("date_start"))
-                )
-        return super().create(vals_list)
-
     def write(self, vals):
         if "state" in vals and not self.env.context.get("service_contract_transition"):
             raise UserError(self.env._("The status of a contract changes through its buttons only."))
@@ -448,29 +439,11 @@ class ServiceContract(models.Model):
         self.with_context(service_contract_transition=True).write({"state": state})
 
     @api.model
-    def _get_sequence(self, company):
-        """The numbering of contracts of ``company``, created on first use."""
-        sequence = (
-            self.env["ir.sequence"]
-            .sudo()
-            .search([("code", "=", "service.contract"), ("company_id", "=", company.id)], limit=1)
-        )
-        if not sequence:
-            sequence = (
-                self.env["ir.sequence"]
-                .sudo()
-                .create(
-                    {
-                        "name": self.env._("Service Contracts of %(company)s", company=company.name),
-                        "code": "service.contract",
-                        "company_id": company.id,
-                        "prefix": "CT/%(range_year)s/",
-                        "padding": 5,
-                        "use_date_range": True,
-                    }
-                )
-            )
-        return sequence
+    def _prepare_company_sequence_vals(self, company):
+        return {
+            "name": self.env._("Service Contracts of %(company)s", company=company.name),
+            "prefix": "CT/%(range_year)s/",
+        }
 
     def _get_sla_hours(self, priority):
         """``(response, resolution)`` hours the contract promises for an intervention of ``priority``."""

@@ -16,7 +16,7 @@ INTERVENTION_TYPES = [
 class ServiceIntervention(models.Model):
     _name = "service.intervention"
     _description = "Intervention"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.company.sequence.mixin"]
     _order = "priority desc, planned_start, id desc"
     _check_company_auto = True
 
@@ -259,9 +259,6 @@ class ServiceIntervention(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-                vals["name"] = self._get_sequence(company).next_by_id()
             if vals.get("planned_start") and vals.get("user_id") and "stage_id" not in vals:
                 vals["stage_id"] = self._get_stage("planned").id
         return super().create(vals_list)
@@ -325,17 +322,8 @@ class ServiceIntervention(models.Model):
         return stages.search([])
 
     @api.model
-    def _get_sequence(self, company):
-        """The numbering of interventions of ``company``, created on first use."""
-        Sequence = self.env["ir.sequence"].sudo()
-        sequence = Sequence.search([("code", "=", "service.intervention"), ("company_id", "=", company.id)], limit=1)
-        return sequence or Sequence.create(
-            {
-                "name": self.env._("Interventions of %(company)s", company=company.name),
-                "code": "service.intervention",
-                "company_id": company.id,
-                "prefix": "INT/%(range_year)s/",
-                "padding": 5,
-                "use_date_range": True,
-            }
-        )
+    def _prepare_company_sequence_vals(self, company):
+        return {
+            "name": self.env._("Interventions of %(company)s", company=company.name),
+            "prefix": "INT/%(range_year)s/",
+        }
