@@ -129,28 +129,17 @@ class ServiceIntervention(models.Model):
             if intervention.equipment_id.site_id:
                 intervention.site_id = intervention.equipment_id.site_id
                 continue
-            partner = intervention.partner_id
-            if partner and intervention.site_id.commercial_partner_id != partner:
-                intervention.site_id = partner.address_get(["delivery"])["delivery"]
+            if intervention.partner_id:
+                intervention.site_id = intervention.partner_id._get_service_site(intervention.site_id)
 
     @api.depends("equipment_id", "partner_id")
     def _compute_contract_id(self):
-        Line = self.env["service.contract.line"]
-        for intervention in self:
-            if intervention.contract_id.partner_id == intervention.partner_id and not intervention.equipment_id:
-                continue
-            lines = (
-                Line.search(
-                    [
-                        ("equipment_ids", "in", intervention.equipment_id.ids),
-                        ("contract_id.state", "in", ("running", "expiring")),
-                    ],
-                    limit=1,
-                )
-                if intervention.equipment_id
-                else Line
-            )
-            intervention.contract_id = lines.contract_id
+        to_propose = self.filtered(
+            lambda i: i.equipment_id or i.contract_id.partner_id != i.partner_id
+        )
+        contract_by_equipment = to_propose.equipment_id._get_running_contracts()
+        for intervention in to_propose:
+            intervention.contract_id = contract_by_equipment.get(intervention.equipment_id.id, False)
 
     @api.depends("site_id", "equipment_id")
     def _compute_zone_id(self):
