@@ -303,7 +303,9 @@ class ServiceIntervention(models.Model):
         interventions of the same technicians whose planned times overlap, the batch included.
         """
         booked = self.filtered(
-            lambda i: i.planned_start and i.planned_end and i.state not in ("done", "cancelled") and i._get_technicians()
+            lambda i: (
+                i.planned_start and i.planned_end and i.state not in ("done", "cancelled") and i._get_technicians()
+            )
         )
         if not booked:
             return {}

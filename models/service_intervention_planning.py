@@ -45,14 +45,16 @@ class ServiceIntervention(models.Model):
         return calendar or self.env["resource.calendar"], resource, tz
 
     def _get_planning_warnings(self):
-        """``{intervention: [warning, ...]}`` for the open planned interventions of ``self``.
+        """``{intervention: [warning, ...]}`` for the interventions of ``self`` planned but not started.
 
         The technicians are grouped by working-hours calendar and timezone; the work and leave
         intervals of each group are computed in one call for the whole time span of the batch.
         """
         Resource = self.env["resource.resource"]
         to_check = self.filtered(
-            lambda i: i.planned_start and i.planned_end and i.state not in ("done", "cancelled") and i._get_technicians()
+            lambda i: (
+                i.planned_start and i.planned_end and i.state not in ("done", "cancelled") and i._get_technicians()
+            )
         )
         groups = defaultdict(lambda: {"resources": Resource, "start": None, "end": None, "items": []})
         for intervention in to_check:
@@ -74,13 +76,17 @@ class ServiceIntervention(models.Model):
             # a day of margin each side, so that the intervals are whole days in the technician's timezone
             span_start, span_end = group["start"] - timedelta(days=1), group["end"] + timedelta(days=1)
             resources = group["resources"].sudo()
-            work = calendar._work_intervals_batch(span_start, span_end, resources=resources, tz=zone, compute_leaves=False)
+            work = calendar._work_intervals_batch(
+                span_start, span_end, resources=resources, tz=zone, compute_leaves=False
+            )
             leaves = calendar._leave_intervals_batch(span_start, span_end, resources=resources, tz=zone)
             for intervention, user, resource, start, end in group["items"]:
                 planned = Intervals([(start, end, Resource)])
                 on_leave = leaves[resource.id] & planned
                 if on_leave:
-                    reasons = {leave.name for _start, _stop, leave_records in on_leave for leave in leave_records if leave.name}
+                    reasons = {
+                        leave.name for _start, _stop, leave_records in on_leave for leave in leave_records if leave.name
+                    }
                     warnings[intervention].append(
                         self.env._(
                             "%(technician)s is on leave (%(reason)s) during this intervention.",
@@ -127,10 +133,18 @@ class ServiceIntervention(models.Model):
 
     @api.model
     def _get_dispatch_technician_domain(self, companies):
+        """The rows of the board: the technicians of these companies.
+
+        Dispatchers and managers are technicians too (the groups imply each other): they get a row
+        when they have a home zone, and whenever they have work in the week shown.
+        """
         return [
             ("groups_id", "in", self.env.ref("service_management.group_service_technician").id),
             ("share", "=", False),
             ("company_ids", "in", companies.ids),
+            "|",
+            ("groups_id", "not in", self.env.ref("service_management.group_service_user").id),
+            ("service_zone_ids", "!=", False),
         ]
 
     @api.model
@@ -165,12 +179,13 @@ class ServiceIntervention(models.Model):
     def get_dispatch_board_data(self, week_start, zone_ids=None, company_ids=None):
         """The dispatch board of one week: technicians as rows, days as columns, interventions as cards.
 
-        :param week_start: first day of the week (a date or ``YYYY-MM-DD``)
+        :param week_start: a day of the week to show (a date or ``YYYY-MM-DD``), this week when empty
         :param zone_ids: zones to show (all when empty)
         :param company_ids: companies to show, among the user's allowed ones (the active ones when empty)
         """
         self._check_dispatch_access()
-        week_start = fields.Date.to_date(week_start)
+        day = fields.Date.to_date(week_start) if week_start else fields.Date.context_today(self)
+        week_start = day - timedelta(days=day.weekday())
         days = [week_start + timedelta(days=offset) for offset in range(7)]
         allowed = self.env.user.company_ids
         companies = allowed & self.env["res.company"].browse(company_ids or []) or self.env.companies
@@ -206,7 +221,7 @@ class ServiceIntervention(models.Model):
         if zones:
             technician_domain += [("service_zone_ids", "in", zones.ids)]
         technicians = self.env["res.users"].sudo().search(technician_domain, order="name")
-        technicians |= interventions.user_id.sudo()
+        technicians |= (interventions.user_id | interventions.helper_ids).sudo()
 
         type_labels = dict(self._fields["intervention_type"]._description_selection(self.env))
         priority_labels = dict(self._fields["priority"]._description_selection(self.env))
@@ -237,7 +252,12 @@ class ServiceIntervention(models.Model):
         return {
             "week_start": days[0].isoformat(),
             "days": [
-                {"date": day.isoformat(), "weekday": day.weekday(), "today": day == today, "label": day.strftime("%d/%m")}
+                {
+                    "date": day.isoformat(),
+                    "weekday": day.weekday(),
+                    "today": day == today,
+                    "label": day.strftime("%d/%m"),
+                }
                 for day in days
             ],
             "technicians": [
@@ -325,7 +345,9 @@ class ServiceIntervention(models.Model):
                 for leave in leaves.filtered(lambda lv, res=resource: lv.resource_id == res)
                 for offset in range((leave.date_to.date() - leave.date_from.date()).days + 1)
             }
-            zones = [zone for zone in technician.service_zone_ids if zone in equipment_by_zone] or list(equipment_by_zone)
+            zones = [zone for zone in technician.service_zone_ids if zone in equipment_by_zone] or list(
+                equipment_by_zone
+            )
             for offset in range(-60, 31):
                 day = today + timedelta(days=offset)
                 if day.weekday() not in working_days or day in leave_days:
@@ -336,7 +358,9 @@ class ServiceIntervention(models.Model):
         # two jobs the board warns about: one during a leave, one after the working hours
         for leave in leaves.filtered(lambda lv: lv.resource_id.user_id in technicians)[:1]:
             technician = leave.resource_id.user_id
-            zones = [zone for zone in technician.service_zone_ids if zone in equipment_by_zone] or list(equipment_by_zone)
+            zones = [zone for zone in technician.service_zone_ids if zone in equipment_by_zone] or list(
+                equipment_by_zone
+            )
             slots.insert(0, (technician, leave.date_from.date(), 10.5, 1.5, zones))
         slots.insert(0, (technicians[0], today + timedelta(days=2), 18.0, 1.5, list(equipment_by_zone)))
         descriptions = {
@@ -389,9 +413,10 @@ class ServiceIntervention(models.Model):
         interventions = self.with_context(tracking_disable=True, mail_create_nolog=True).create(vals_list)
         planned = interventions.filtered("planned_start")
         # keep the two warned jobs above (the first ones) planned
-        cancelled = planned.filtered(lambda i: i.planned_start < now)[::40] | planned.filtered(
-            lambda i: i.planned_start > now
-        )[5::50]
+        cancelled = (
+            planned.filtered(lambda i: i.planned_start < now)[::40]
+            | planned.filtered(lambda i: i.planned_start > now)[5::50]
+        )
         cancelled.action_cancel()
         past = planned.filtered(lambda i: i.planned_end < now) - cancelled
         past.action_start()

@@ -1,4 +1,4 @@
-import { Component, onWillStart, useState } from "@odoo/owl";
+import { Component, onWillStart, onWillUnmount, useExternalListener, useRef, useState } from "@odoo/owl";
 import { CheckboxItem } from "@web/core/dropdown/checkbox_item";
 import { Dropdown } from "@web/core/dropdown/dropdown";
 import { _t } from "@web/core/l10n/translation";
@@ -8,6 +8,7 @@ import { standardActionServiceProps } from "@web/webclient/actions/action_servic
 import { useSetupAction } from "@web/search/action_hook";
 
 const { DateTime } = luxon;
+const DRAG_THRESHOLD = 4; // pixels the pointer moves before a press becomes a drag
 
 /**
  * Monday of the week of ``date`` (a luxon DateTime), as an ISO date string.
@@ -27,13 +28,13 @@ export class DispatchBoard extends Component {
         this.notification = useService("notification");
         const saved = this.props.state || {};
         this.state = useState({
-            weekStart: saved.weekStart || weekStartOf(DateTime.local()),
+            weekStart: saved.weekStart || null, // the server's today when empty
             zoneIds: saved.zoneIds || [],
             companyIds: saved.companyIds || [],
             data: null,
             loading: false,
-            dragOver: null,
-            dragged: null,
+            dragOver: null, // "technicianId_date" of the cell under the dragged card
+            dragged: null, // id of the dragged card
         });
         useSetupAction({
             getLocalState: () => ({
@@ -42,6 +43,14 @@ export class DispatchBoard extends Component {
                 companyIds: this.state.companyIds,
             }),
         });
+        this.gridRef = useRef("grid");
+        this.drag = null;
+        this.dragJustEnded = false;
+        useExternalListener(window, "pointermove", this.onPointerMove);
+        useExternalListener(window, "pointerup", this.onPointerUp);
+        useExternalListener(window, "pointercancel", () => this.cancelDrag());
+        useExternalListener(window, "keydown", this.onKeyDown);
+        onWillUnmount(() => this.cancelDrag());
         onWillStart(() => this.load());
     }
 
@@ -58,6 +67,7 @@ export class DispatchBoard extends Component {
                 this.state.companyIds,
             ]);
             this.state.data = data;
+            this.state.weekStart = data.week_start;
             this.state.companyIds = data.selected_company_ids;
             this.state.zoneIds = data.selected_zone_ids;
         } finally {
@@ -104,7 +114,7 @@ export class DispatchBoard extends Component {
     // ------------------------------------------------------------------
 
     async setWeek(isoDate) {
-        this.state.weekStart = weekStartOf(DateTime.fromISO(isoDate));
+        this.state.weekStart = isoDate && weekStartOf(DateTime.fromISO(isoDate));
         await this.load();
     }
 
@@ -113,7 +123,7 @@ export class DispatchBoard extends Component {
     }
 
     onToday() {
-        return this.setWeek(DateTime.local().toISODate());
+        return this.setWeek(null);
     }
 
     onNextWeek() {
@@ -157,6 +167,9 @@ export class DispatchBoard extends Component {
     // ------------------------------------------------------------------
 
     openCard(card) {
+        if (this.dragJustEnded) {
+            return;
+        }
         return this.action.doAction({
             type: "ir.actions.act_window",
             res_model: "service.intervention",
@@ -165,57 +178,121 @@ export class DispatchBoard extends Component {
         });
     }
 
-    onDragStart(ev, card) {
-        if (!card.draggable) {
-            ev.preventDefault();
+    // The drag is made of pointer events (not the HTML drag and drop API): it works the same with a
+    // mouse, a pen, and the pointer events that tours and tests dispatch.
+
+    onCardPointerDown(ev, card) {
+        if (!card.draggable || ev.button !== 0) {
             return;
         }
-        this.state.dragged = card.id;
-        if (ev.dataTransfer) {
-            ev.dataTransfer.effectAllowed = "move";
-            ev.dataTransfer.setData("text/plain", String(card.id));
+        const rect = ev.currentTarget.getBoundingClientRect();
+        this.drag = {
+            card,
+            element: ev.currentTarget,
+            startX: ev.clientX,
+            startY: ev.clientY,
+            offsetX: ev.clientX - rect.left,
+            offsetY: ev.clientY - rect.top,
+            active: false,
+            ghost: null,
+        };
+    }
+
+    onPointerMove(ev) {
+        const drag = this.drag;
+        if (!drag) {
+            return;
+        }
+        if (!drag.active) {
+            if (Math.hypot(ev.clientX - drag.startX, ev.clientY - drag.startY) < DRAG_THRESHOLD) {
+                return;
+            }
+            drag.active = true;
+            drag.ghost = drag.element.cloneNode(true);
+            drag.ghost.classList.add("o_service_dispatch_ghost");
+            drag.ghost.style.width = `${drag.element.offsetWidth}px`;
+            document.body.appendChild(drag.ghost);
+            document.body.classList.add("o_service_dispatch_dragging");
+            this.state.dragged = drag.card.id;
+        }
+        drag.ghost.style.left = `${ev.clientX - drag.offsetX}px`;
+        drag.ghost.style.top = `${ev.clientY - drag.offsetY}px`;
+        const cell = this.cellFromEvent(ev);
+        this.state.dragOver = cell ? `${cell.dataset.technicianId}_${cell.dataset.date}` : null;
+        this.autoScroll(ev);
+    }
+
+    onPointerUp(ev) {
+        const drag = this.drag;
+        if (!drag) {
+            return;
+        }
+        const cell = drag.active && this.cellFromEvent(ev);
+        this.cancelDrag();
+        if (!drag.active) {
+            return;
+        }
+        // the click that follows the release must not open the card
+        this.dragJustEnded = true;
+        setTimeout(() => (this.dragJustEnded = false));
+        if (cell) {
+            const technicianId = Number(cell.dataset.technicianId);
+            const date = cell.dataset.date;
+            if (drag.card.user_id !== technicianId || drag.card.day !== date) {
+                return this.plan(drag.card, technicianId, date);
+            }
         }
     }
 
-    onDragEnd() {
+    onKeyDown(ev) {
+        if (ev.key === "Escape" && this.drag) {
+            this.cancelDrag();
+        }
+    }
+
+    cancelDrag() {
+        if (this.drag?.ghost) {
+            this.drag.ghost.remove();
+        }
+        document.body.classList.remove("o_service_dispatch_dragging");
+        this.drag = null;
         this.state.dragged = null;
         this.state.dragOver = null;
     }
 
-    onDragOver(ev, technicianId, date) {
-        if (!this.state.dragged) {
-            return;
+    cellFromEvent(ev) {
+        let element = ev.target instanceof Element ? ev.target : null;
+        if (!element?.closest(".o_service_dispatch_cell")) {
+            element = document.elementFromPoint(ev.clientX, ev.clientY);
         }
-        ev.preventDefault();
-        if (ev.dataTransfer) {
-            ev.dataTransfer.dropEffect = "move";
-        }
-        this.state.dragOver = `${technicianId}_${date}`;
+        return element?.closest(".o_service_dispatch_board .o_service_dispatch_cell") || null;
     }
 
-    onDragLeave(ev, technicianId, date) {
-        if (this.state.dragOver === `${technicianId}_${date}` && !ev.currentTarget.contains(ev.relatedTarget)) {
-            this.state.dragOver = null;
+    autoScroll(ev) {
+        const grid = this.gridRef.el;
+        if (!grid) {
+            return;
+        }
+        const rect = grid.getBoundingClientRect();
+        const margin = 40;
+        if (ev.clientY > rect.bottom - margin && ev.clientY < rect.bottom) {
+            grid.scrollTop += 20;
+        } else if (ev.clientY < rect.top + margin && ev.clientY > rect.top) {
+            grid.scrollTop -= 20;
+        }
+        if (ev.clientX > rect.right - margin && ev.clientX < rect.right) {
+            grid.scrollLeft += 20;
+        } else if (ev.clientX < rect.left + margin && ev.clientX > rect.left) {
+            grid.scrollLeft -= 20;
         }
     }
 
-    async onDrop(ev, technicianId, date) {
-        ev.preventDefault();
-        const interventionId = this.state.dragged;
-        this.state.dragged = null;
-        this.state.dragOver = null;
-        if (!interventionId) {
-            return;
-        }
+    async plan(card, technicianId, date) {
         try {
-            await this.orm.call("service.intervention", "action_dispatch_plan", [
-                [interventionId],
-                technicianId,
-                date,
-            ]);
+            await this.orm.call("service.intervention", "action_dispatch_plan", [[card.id], technicianId, date]);
         } catch (error) {
             this.notification.add(error.data?.message || error.message, {
-                title: _t("This intervention cannot be planned there"),
+                title: _t("%s cannot be planned there", card.name),
                 type: "danger",
             });
         }
