@@ -52,9 +52,7 @@ class ServiceIntervention(models.Model):
         """
         Resource = self.env["resource.resource"]
         to_check = self.filtered(
-            lambda i: (
-                i.planned_start and i.planned_end and i.state not in ("done", "cancelled") and i._get_technicians()
-            )
+            lambda i: i.planned_start and i.planned_end and i.state in ("new", "planned") and i._get_technicians()
         )
         groups = defaultdict(lambda: {"resources": Resource, "start": None, "end": None, "items": []})
         for intervention in to_check:
@@ -221,7 +219,7 @@ class ServiceIntervention(models.Model):
         if zones:
             technician_domain += [("service_zone_ids", "in", zones.ids)]
         technicians = self.env["res.users"].sudo().search(technician_domain, order="name")
-        technicians |= (interventions.user_id | interventions.helper_ids).sudo()
+        technicians = (technicians | interventions.user_id.sudo() | interventions.helper_ids.sudo()).sorted("name")
 
         type_labels = dict(self._fields["intervention_type"]._description_selection(self.env))
         priority_labels = dict(self._fields["priority"]._description_selection(self.env))

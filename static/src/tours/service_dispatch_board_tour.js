@@ -11,11 +11,11 @@ registry.category("web_tour.tours").add("service_dispatch_board_tour", {
         {
             content: "Drag the unplanned call onto the technician's Wednesday",
             trigger: ".o_service_dispatch_unplanned .o_service_dispatch_card:contains(Tour Dispatch Customer)",
-            run: `drag_and_drop ${TECHNICIAN_ROW} td.o_service_dispatch_cell:eq(2)`,
+            run: `drag_and_drop ${TECHNICIAN_ROW} td.o_service_dispatch_cell[data-weekday='2']`,
         },
         {
             content: "The card is now in the technician's Wednesday cell",
-            trigger: `${TECHNICIAN_ROW} td.o_service_dispatch_cell:eq(2) .o_service_dispatch_card:contains(Tour Dispatch Customer)`,
+            trigger: `${TECHNICIAN_ROW} td.o_service_dispatch_cell[data-weekday='2'] .o_service_dispatch_card:contains(Tour Dispatch Customer)`,
         },
         {
             content: "It left the unplanned list",
