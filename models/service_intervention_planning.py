@@ -292,6 +292,14 @@ class ServiceIntervention(models.Model):
         technician = self.env["res.users"].browse(user_id).exists()
         if not technician:
             raise UserError(self.env._("Choose a technician to plan %(name)s.", name=self.name))
+        if self.company_id not in technician.sudo().company_ids:
+            raise UserError(
+                self.env._(
+                    "%(technician)s does not work for %(company)s.",
+                    technician=technician.name,
+                    company=self.company_id.name,
+                )
+            )
         day = fields.Date.to_date(day)
         if self.planned_start:
             tz = self._get_dispatch_tz()

@@ -1,7 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from odoo import Command, fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -413,6 +413,44 @@ class TestDispatch(ServiceCommon):
         self.assertFalse(low.user_id)
         self.assertFalse(low.planned_start)
         self.assertEqual(low.state, "new")
+
+    def test_plan_for_a_technician_of_another_company_is_refused(self):
+        _monday, _wednesday, _next, _cancelled, urgent, *_rest = self._board_fixture()
+        with self.assertRaisesMessage(UserError, "does not work for"):
+            urgent.with_user(self.dispatcher).action_dispatch_plan(self.technician_b.id, "2025-03-04")
+        self.assertFalse(urgent.user_id)
+
+    def test_demo_technicians_and_interventions(self):
+        technician = self.env.ref(
+            "service_management.res_users_technician_julien_moreau_demo", raise_if_not_found=False
+        )
+        if not technician:
+            self.skipTest("installed without demo data")
+        company = self.env.ref("service_management.res_company_rhone_demo")
+        technicians = self.env["res.users"].search([("login", "=like", "%@rhone-maintenance.example.com")])
+        self.assertEqual(len(technicians), 6)
+        self.assertTrue(all(technicians.mapped("resource_calendar_id")))
+        self.assertEqual(len(technicians.service_zone_ids), 4)
+        self.assertEqual(
+            self.env.ref("service_management.res_users_technician_elodie_faure_demo").resource_calendar_id,
+            self.env.ref("service_management.resource_calendar_part_time_demo"),
+        )
+        work = self.Intervention.search([("company_id", "=", company.id), ("user_id", "in", technicians.ids)])
+        unplanned = self.Intervention.search(
+            [("company_id", "=", company.id), ("user_id", "=", False), ("state", "=", "new")]
+        )
+        self.assertGreaterEqual(len(work) + len(unplanned), 300)
+        self.assertEqual(len(work.zone_id), 4)
+        self.assertEqual(set(work.mapped("state")), {"done", "planned", "cancelled"})
+        self.assertEqual(len(set(work.mapped("intervention_type"))), 4)
+        done = work.filtered(lambda i: i.state == "done")
+        self.assertTrue(all(done.mapped("actual_start")) and all(done.mapped("actual_end")))
+        self.assertEqual(work._get_booking_conflicts(), {}, "nobody is booked twice")
+        now = fields.Datetime.now()
+        self.assertTrue(work.filtered(lambda i: i.planned_start < now - timedelta(days=50)))
+        self.assertTrue(work.filtered(lambda i: i.planned_start > now + timedelta(days=20)))
+        on_leave = work.filtered(lambda i: "on leave (Paid leave)" in (i.planning_warning or ""))
+        self.assertEqual(on_leave.user_id.name, "Thomas Girard")
 
     def test_plan_a_helper_as_lead(self):
         _monday, wednesday_job, *_rest = self._board_fixture()
