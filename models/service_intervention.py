@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 from odoo.addons.service_management.models.service_contract_sla import PRIORITIES
 
@@ -248,8 +248,8 @@ class ServiceIntervention(models.Model):
                         "%(technician)s is already booked on %(other)s from %(start)s to %(end)s.",
                         technician=(intervention._get_technicians() & conflict._get_technicians())[:1].name,
                         other=conflict.name,
-                        start=fields.Datetime.to_string(conflict.planned_start),
-                        end=fields.Datetime.to_string(conflict.planned_end),
+                        start=format_datetime(self.env, conflict.planned_start, dt_format="short"),
+                        end=format_datetime(self.env, conflict.planned_end, dt_format="short"),
                     )
                 )
 

@@ -408,8 +408,10 @@ class TestDispatch(ServiceCommon):
     def test_plan_on_a_booked_slot_writes_nothing(self):
         _monday, _wednesday, _next, _cancelled, urgent, low, _normal, _job_b = self._board_fixture()
         urgent.with_user(self.dispatcher).action_dispatch_plan(self.technician.id, "2025-03-04")
-        with self.assertRaisesMessage(ValidationError, f"Jean Test is already booked on {urgent.name}"):
+        with self.assertRaisesMessage(ValidationError, f"Jean Test is already booked on {urgent.name}") as context:
             low.with_user(self.dispatcher).action_dispatch_plan(self.technician.id, "2025-03-04")
+        self.assertNotIn("07:00", str(context.exception), "times in the dispatcher's timezone, not in UTC")
+        self.assertIn("8:00", str(context.exception))
         self.assertFalse(low.user_id)
         self.assertFalse(low.planned_start)
         self.assertEqual(low.state, "new")
