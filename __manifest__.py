@@ -5,7 +5,7 @@
     "summary": "Installed base, service contracts, interventions, billing and dunning for maintenance companies",
     "author": "Service Management",
     "license": "LGPL-3",
-    "depends": ["mail", "product", "account"],
+    "depends": ["mail", "product", "account", "resource"],
     "data": [
         "security/service_security.xml",
         "security/ir.model.access.csv",
@@ -35,6 +35,7 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/service_dispatch_views.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",
@@ -43,8 +44,12 @@
         "demo/service_index_demo.xml",
         "demo/service_contract_demo.xml",
         "demo/service_intervention_demo.xml",
+        "demo/service_dispatch_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "service_management/static/src/dispatch_board/*",
+        ],
         "web.assets_tests": [
             "service_management/static/src/tours/*.js",
         ],

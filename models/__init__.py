@@ -21,3 +21,4 @@ from . import service_intervention
 from . import res_partner
 from . import res_users
 from . import service_intervention_part
+from . import service_intervention_planning

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_datetime
 
 from odoo.addons.service_management.models.service_contract_sla import PRIORITIES
 
@@ -245,16 +246,17 @@ class ServiceIntervention(models.Model):
 
     @api.constrains("user_id", "helper_ids", "planned_start", "planned_duration", "stage_id")
     def _check_double_booking(self):
+        conflicts = self._get_booking_conflicts()
         for intervention in self:
-            conflict = intervention._get_booking_conflicts()[:1]
+            conflict = conflicts.get(intervention.id)
             if conflict:
                 raise ValidationError(
                     self.env._(
                         "%(technician)s is already booked on %(other)s from %(start)s to %(end)s.",
                         technician=(intervention._get_technicians() & conflict._get_technicians())[:1].name,
                         other=conflict.name,
-                        start=fields.Datetime.to_string(conflict.planned_start),
-                        end=fields.Datetime.to_string(conflict.planned_end),
+                        start=format_datetime(self.env, conflict.planned_start, dt_format="short"),
+                        end=format_datetime(self.env, conflict.planned_end, dt_format="short"),
                     )
                 )
 
@@ -302,23 +304,66 @@ class ServiceIntervention(models.Model):
         return self.user_id | self.helper_ids
 
     def _get_booking_conflicts(self):
-        """Other open interventions of the same technicians whose planned times overlap this one's."""
-        self.ensure_one()
-        technicians = self._get_technicians()
-        if not (technicians and self.planned_start and self.planned_end) or self.state in ("done", "cancelled"):
-            return self.browse()
-        # sudo: a technician must not be booked twice even where they cannot read the other work
-        return self.sudo().search(
-            [
-                ("id", "!=", self.id),
-                ("state", "not in", ("done", "cancelled")),
-                ("planned_start", "<", self.planned_end),
-                ("planned_end", ">", self.planned_start),
-                "|",
-                ("user_id", "in", technicians.ids),
-                ("helper_ids", "in", technicians.ids),
-            ]
+        """``{intervention id: first other open intervention sharing a technician at overlapping times}``.
+
+        One query for the whole batch: each intervention's lead and helpers are joined to the open
+        interventions of the same technicians whose planned times overlap, the batch included.
+        """
+        booked = self.filtered(
+            lambda i: (
+                i.planned_start and i.planned_end and i.state not in ("done", "cancelled") and i._get_technicians()
+            )
         )
+        if not booked:
+            return {}
+        # sudo: a technician must not be booked twice even where they cannot read the other work
+        Intervention = self.sudo()
+        Intervention.flush_model(["user_id", "helper_ids", "planned_start", "planned_end", "stage_id", "state"])
+        helpers = self._fields["helper_ids"]
+        overlap = SQL(
+            """
+                other.id != mine.id
+            AND other.state NOT IN ('done', 'cancelled')
+            AND other.planned_start < mine.planned_end
+            AND other.planned_end > mine.planned_start
+            """
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH mine AS (
+                    SELECT i.id, i.planned_start, i.planned_end, i.user_id AS technician_id
+                      FROM service_intervention i
+                     WHERE i.id IN %(ids)s AND i.user_id IS NOT NULL
+                     UNION
+                    SELECT i.id, i.planned_start, i.planned_end, rel.%(technician)s
+                      FROM service_intervention i
+                      JOIN %(relation)s rel ON rel.%(intervention)s = i.id
+                     WHERE i.id IN %(ids)s
+                ), conflict AS (
+                    SELECT mine.id AS mine_id, other.id AS other_id, other.planned_start
+                      FROM mine
+                      JOIN service_intervention other ON other.user_id = mine.technician_id
+                     WHERE %(overlap)s
+                     UNION ALL
+                    SELECT mine.id, other.id, other.planned_start
+                      FROM mine
+                      JOIN %(relation)s rel ON rel.%(technician)s = mine.technician_id
+                      JOIN service_intervention other ON other.id = rel.%(intervention)s
+                     WHERE %(overlap)s
+                )
+                SELECT DISTINCT ON (mine_id) mine_id, other_id
+                  FROM conflict
+              ORDER BY mine_id, planned_start, other_id
+                """,
+                ids=tuple(booked.ids),
+                overlap=overlap,
+                technician=SQL.identifier(helpers.column2),
+                relation=SQL.identifier(helpers.relation),
+                intervention=SQL.identifier(helpers.column1),
+            )
+        )
+        return {intervention_id: Intervention.browse(other_id) for intervention_id, other_id in rows}
 
     @api.model
     def _get_stage(self, state):
