@@ -35,6 +35,13 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "report/service_intervention_reports.xml",
+        "report/service_intervention_templates.xml",
+        "data/service_intervention_mail_template_data.xml",
+        "wizards/service_intervention_payment_wizard_views.xml",
+        "views/service_checklist_template_views.xml",
+        "views/service_intervention_phone_views.xml",
+        "views/account_payment_views.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",
@@ -43,6 +50,7 @@
         "demo/service_index_demo.xml",
         "demo/service_contract_demo.xml",
         "demo/service_intervention_demo.xml",
+        "demo/service_checklist_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -20,3 +20,7 @@ from . import service_order
 from . import service_intervention
 from . import res_partner
 from . import res_users
+from . import service_checklist_template
+from . import service_checklist_template_item
+from . import service_intervention_checklist_line
+from . import account_payment
