@@ -24,3 +24,4 @@ from . import service_checklist_template
 from . import service_checklist_template_item
 from . import service_intervention_checklist_line
 from . import account_payment
+from . import service_intervention_part

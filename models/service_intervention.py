@@ -112,6 +112,8 @@ class ServiceIntervention(models.Model):
         help="Whether the labour of this intervention is charged, decided from the contract and the warranties.",
     )
     coverage_reason = fields.Char(compute="_compute_coverage", store=True)
+    part_ids = fields.One2many("service.intervention.part", "intervention_id", string="Parts Used")
+    can_edit_prices = fields.Boolean(compute="_compute_can_edit_prices")
     # on site: checklist, photos, signature, payments, report
     checklist_line_ids = fields.One2many("service.intervention.checklist.line", "intervention_id", string="Checklist")
     photo_ids = fields.Many2many(
@@ -182,6 +184,10 @@ class ServiceIntervention(models.Model):
         for intervention in self:
             intervention.zone_id = (intervention.equipment_id.site_id or intervention.site_id).service_zone_id
 
+    @api.depends_context("uid")
+    def _compute_can_edit_prices(self):
+        self.can_edit_prices = self.env["service.intervention.part"]._can_set_prices()
+
     @api.depends("planned_start", "planned_duration")
     def _compute_planned_end(self):
         for intervention in self:
@@ -240,14 +246,7 @@ class ServiceIntervention(models.Model):
     def _get_coverage_decision(self):
         """``(coverage, reason)``: a warranty in force, then the contract's lines, else billable."""
         self.ensure_one()
-        moment = self.actual_start or self.planned_start or self.call_date
-        on_date = moment.date() if moment else fields.Date.context_today(self)
-        warranties = (
-            self.equipment_id._get_warranties_at(on_date)
-            if self.equipment_id
-            else self.env["service.equipment.warranty"]
-        )
-        warranty = warranties.filtered("cover_labour")[:1]
+        warranty = self._get_warranties_in_force().filtered("cover_labour")[:1]
         if warranty:
             return "warranty", self.env._(
                 "%(warranty)s of %(equipment)s", warranty=warranty.display_name, equipment=self.equipment_id.name
@@ -262,6 +261,25 @@ class ServiceIntervention(models.Model):
         if self.contract_id:
             return "billable", self.env._("Labour is billable under %(contract)s", contract=self.contract_id.name)
         return "billable", self.env._("No contract or warranty covers this work")
+
+    def _get_warranties_in_force(self):
+        """Warranties of the equipment on the day of the work (actual, else planned, else call date)."""
+        self.ensure_one()
+        if not self.equipment_id:
+            return self.env["service.equipment.warranty"]
+        moment = self.actual_start or self.planned_start or self.call_date
+        on_date = moment.date() if moment else fields.Date.context_today(self)
+        return self.equipment_id._get_warranties_at(on_date)
+
+    def _are_parts_covered(self):
+        """Parts are free under a warranty covering parts or a contract line including them."""
+        self.ensure_one()
+        if self._get_warranties_in_force().filtered("cover_parts"):
+            return True
+        lines = self.contract_id.line_ids
+        if self.equipment_id:
+            lines = lines.filtered(lambda line: self.equipment_id in line.equipment_ids)
+        return any(line.cover_parts == "included" for line in lines)
 
     @api.depends("photo_ids")
     def _compute_photo_count(self):
@@ -483,9 +501,21 @@ class ServiceIntervention(models.Model):
             )
 
     def _get_amount_due(self):
-        """What the customer owes for this intervention as far as it is known on site, less what was collected."""
+        """What the customer owes on site: the parts not covered, taxes included, less what was already collected.
+        Labour is invoiced later."""
         self.ensure_one()
-        return 0.0
+        billable = self.part_ids.filtered(lambda part: not part.covered)
+        total = 0.0
+        for part in billable:
+            taxes = part.product_id.taxes_id._filter_taxes_by_company(self.company_id)
+            total += taxes.compute_all(
+                part.price_unit,
+                currency=self.company_currency_id,
+                quantity=part.quantity,
+                product=part.product_id,
+                partner=self.partner_id,
+            )["total_included"]
+        return max(self.company_currency_id.round(total - self.collected_amount), 0.0)
 
     def _get_report_mail_template(self):
         return self.env.ref("service_management.mail_template_service_intervention_report", raise_if_not_found=False)
