@@ -15,7 +15,7 @@ class ServiceInterventionPaymentWizard(models.TransientModel):
         "res.partner", string="Customer", compute="_compute_partner_id", help="The customer who pays."
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    amount = fields.Monetary(compute="_compute_amount", store=True, readonly=False, required=True)
+    amount = fields.Monetary(compute="_compute_amount", store=True, readonly=False, precompute=True, required=True)
     method = fields.Selection(COLLECTION_METHODS, required=True, default="cash")
     cheque_number = fields.Char()
 
@@ -43,7 +43,7 @@ class ServiceInterventionPaymentWizard(models.TransientModel):
             raise UserError(self.env._("The amount collected must be positive."))
         if intervention.state == "cancelled":
             raise UserError(self.env._("No payment can be collected on a cancelled intervention."))
-        journal = self.company_id._get_service_payment_journal(self.method)
+        journal = self.company_id.sudo()._get_service_payment_journal(self.method)
         if not journal:
             raise UserError(
                 self.env._(

@@ -1,0 +1,120 @@
+import { registry } from "@web/core/registry";
+
+const FORM = ".o_form_view";
+const CHECKLIST = ".o_field_widget[name='checklist_line_ids']";
+
+registry.category("web_tour.tours").add("service_intervention_phone_tour", {
+    steps: () => [
+        {
+            content: "My Day shows today's intervention",
+            trigger: ".o_service_my_day_kanban .o_kanban_record:contains(Pharmacie des Pentes)",
+            run: "click",
+        },
+        {
+            content: "The site address has a map link",
+            trigger: `${FORM} .o_field_widget[name='site_map_url'] a[href*='openstreetmap.org']`,
+        },
+        {
+            content: "Start the intervention",
+            trigger: `${FORM} div[name='phone_actions'] button[name='action_start']`,
+            run: "click",
+        },
+        {
+            content: "It is in progress: the Finish button shows",
+            trigger: `${FORM} div[name='phone_actions'] button[name='action_done']`,
+        },
+        {
+            content: "Open the checklist",
+            trigger: `${FORM} .o_notebook a.nav-link[name='checklist']`,
+            run: "click",
+        },
+        {
+            content: "Answer the first question",
+            trigger: `${CHECKLIST} .o_kanban_record:contains(Door contact replaced)`,
+            run: "click",
+        },
+        {
+            content: "Yes",
+            trigger: ".modal .o_field_widget[name='answer_yes_no'] input[data-value='yes']",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "The answer shows on the card",
+            trigger: `${CHECKLIST} .o_kanban_record:contains(Door contact replaced):contains(Yes)`,
+        },
+        {
+            content: "Enter the reading",
+            trigger: `${CHECKLIST} .o_kanban_record:contains(Motor temperature)`,
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name='answer_number'] input",
+            run: "edit 61.5",
+        },
+        {
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            trigger: `${CHECKLIST} .o_kanban_record:contains(Motor temperature):contains(61.5)`,
+        },
+        {
+            content: "Record the part used",
+            trigger: `${FORM} .o_notebook a.nav-link[name='parts']`,
+            run: "click",
+        },
+        {
+            trigger: `${FORM} .o_field_widget[name='part_ids'] .o_field_x2many_list_row_add a`,
+            run: "click",
+        },
+        {
+            trigger: `${FORM} .o_field_widget[name='part_ids'] .o_data_row .o_field_widget[name='product_id'] input`,
+            run: "edit Tour Door Contact",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-menu li a:contains(Tour Door Contact)",
+            run: "click",
+        },
+        {
+            trigger: `${FORM} .o_field_widget[name='part_ids'] .o_data_row .o_field_widget[name='quantity'] input`,
+            run: "edit 2",
+        },
+        {
+            content: "Have the customer sign",
+            trigger: `${FORM} .o_notebook a.nav-link[name='signature']`,
+            run: "click",
+        },
+        {
+            trigger: `${FORM} .o_field_widget[name='signed_by'] input`,
+            run: "edit Mme Durand",
+        },
+        {
+            trigger: `${FORM} .o_field_widget[name='signature'] .o_signature`,
+            run: "click",
+        },
+        {
+            content: "The signer's name is drawn as the signature; adopt it",
+            trigger: ".modal .o_web_sign_auto_button.active",
+        },
+        {
+            trigger: ".modal footer button.btn-primary:enabled",
+            run: "click",
+        },
+        {
+            trigger: `${FORM} .o_field_widget[name='signature'] img.o_signature`,
+        },
+        {
+            content: "Finish",
+            trigger: `${FORM} div[name='phone_actions'] button[name='action_done']`,
+            run: "click",
+        },
+        {
+            content: "Finished: payment can still be collected, nothing left to finish",
+            trigger: `${FORM}:not(:has(button[name='action_done'])) div[name='phone_actions'] button[name='action_collect_payment']`,
+        },
+    ],
+});
