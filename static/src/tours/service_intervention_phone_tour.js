@@ -72,11 +72,24 @@ registry.category("web_tour.tours").add("service_intervention_phone_tour", {
             run: "click",
         },
         {
+            content: "On a phone, choosing the part opens a search screen",
             trigger: `${FORM} .o_field_widget[name='part_ids'] .o_data_row .o_field_widget[name='product_id'] input`,
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_control_panel button:has(i.fa-search)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_searchview_input",
             run: "edit Tour Door Contact",
         },
         {
-            trigger: ".o-autocomplete--dropdown-menu li a:contains(Tour Door Contact)",
+            trigger: ".modal .o_searchview_input",
+            run: "press Enter",
+        },
+        {
+            trigger: ".modal .o_kanban_record:contains(Tour Door Contact)",
             run: "click",
         },
         {
@@ -93,14 +106,41 @@ registry.category("web_tour.tours").add("service_intervention_phone_tour", {
             run: "edit Mme Durand",
         },
         {
+            content: "Leave the name field",
+            trigger: `${FORM} .o_notebook a.nav-link[name='signature']`,
+            run: "click",
+        },
+        {
+            content: "Once the signer is named, the customer signs",
             trigger: `${FORM} .o_field_widget[name='signature'] .o_signature`,
             run: "click",
         },
         {
-            content: "The signer's name is drawn as the signature; adopt it",
-            trigger: ".modal .o_web_sign_auto_button.active",
+            content: "The customer draws their signature with a finger",
+            trigger: ".modal canvas.o_web_sign_signature",
+            async run({ anchor }) {
+                const box = anchor.getBoundingClientRect();
+                const pointer = (type, x, y) =>
+                    new PointerEvent(type, {
+                        bubbles: true,
+                        cancelable: true,
+                        pointerId: 1,
+                        pointerType: "touch",
+                        isPrimary: true,
+                        buttons: type === "pointerup" ? 0 : 1,
+                        clientX: box.left + x,
+                        clientY: box.top + y,
+                    });
+                anchor.dispatchEvent(pointer("pointerdown", 20, 40));
+                for (let step = 1; step <= 12; step++) {
+                    await new Promise((resolve) => setTimeout(resolve, 20));
+                    anchor.dispatchEvent(pointer("pointermove", 20 + step * 15, 40 + (step % 2) * 25));
+                }
+                anchor.dispatchEvent(pointer("pointerup", 200, 50));
+            },
         },
         {
+            content: "Adopt & Sign",
             trigger: ".modal footer button.btn-primary:enabled",
             run: "click",
         },
