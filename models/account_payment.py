@@ -20,7 +20,9 @@ class AccountPayment(models.Model):
         check_company=True,
         help="The intervention during which the technician collected this payment.",
     )
-    service_collection_method = fields.Selection(COLLECTION_METHODS, string="Collected By", readonly=True, copy=False)
+    service_collection_method = fields.Selection(
+        COLLECTION_METHODS, string="Collection Method", readonly=True, copy=False
+    )
     service_cheque_number = fields.Char(string="Cheque Number", readonly=True, copy=False)
     collected_by_id = fields.Many2one(
         "res.users", string="Collector", readonly=True, copy=False, index="btree_not_null"
