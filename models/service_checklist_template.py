@@ -13,7 +13,6 @@ class ServiceChecklistTemplate(models.Model):
     sequence = fields.Integer(default=10)
     intervention_type = fields.Selection(
         INTERVENTION_TYPES,
-        string="Intervention Type",
         required=True,
         help="Every new intervention of this type gets this checklist.",
     )

@@ -41,7 +41,7 @@ class TestInterventionPayment(ServiceCommon):
     def test_technician_collects_cash_as_a_posted_payment(self):
         self.assertTrue(self.cash_journal, "the test company has a chart of accounts")
         action = self.intervention.with_user(self.technician).action_collect_payment()
-        with Form(self.env[action["res_model"]].with_user(self.technician).with_context(action["context"])) as form:
+        with Form(self.env[action["res_model"]].with_user(self.technician).with_context(**action["context"])) as form:
             form.amount = 120.0
             form.method = "cash"
             wizard = form.save()
