@@ -9,6 +9,9 @@ class TestInterventionPhoneTour(HttpCase):
     browser_size = "375x667"
     touch_enabled = True
 
+    def _customer(self, name):
+        return self.env["res.partner"].create({"name": name, "is_company": True})
+
     def test_technician_phone_flow_from_my_day_to_signature(self):
         company = self.env.company
         technician = new_test_user(
@@ -53,6 +56,30 @@ class TestInterventionPhoneTour(HttpCase):
                 "planned_start": fields.Datetime.now().replace(hour=8, minute=0, second=0) + timedelta(hours=1),
                 "company_id": company.id,
             }
+        )
+        # My Day shows only the technician's own work of the day, in planned order
+        other_technician = new_test_user(
+            self.env, login="phone_tech2", groups="service_management.group_service_technician"
+        )
+        morning = fields.Datetime.now().replace(hour=6, minute=0, second=0)
+        self.env["service.intervention"].create(
+            [
+                {
+                    "partner_id": self._customer("Boulangerie du Matin").id,
+                    "user_id": technician.id,
+                    "planned_start": morning,
+                },
+                {
+                    "partner_id": self._customer("Garage de Demain").id,
+                    "user_id": technician.id,
+                    "planned_start": morning + timedelta(days=1),
+                },
+                {
+                    "partner_id": self._customer("Hôtel des Autres").id,
+                    "user_id": other_technician.id,
+                    "planned_start": morning + timedelta(hours=4),
+                },
+            ]
         )
         self.start_tour(
             "/odoo/action-service_management.service_intervention_action_my_day",

@@ -6,7 +6,15 @@ const CHECKLIST = ".o_field_widget[name='checklist_line_ids']";
 registry.category("web_tour.tours").add("service_intervention_phone_tour", {
     steps: () => [
         {
-            content: "My Day shows today's intervention",
+            content: "My Day lists the technician's interventions of the day in planned order",
+            trigger: ".o_service_my_day_kanban .o_kanban_record:first:contains(Boulangerie du Matin)",
+        },
+        {
+            content: "Neither tomorrow's work nor another technician's",
+            trigger: ".o_service_my_day_kanban:not(:has(.o_kanban_record:contains(Garage de Demain))):not(:has(.o_kanban_record:contains(Hôtel des Autres)))",
+        },
+        {
+            content: "Open the second intervention of the day",
             trigger: ".o_service_my_day_kanban .o_kanban_record:contains(Pharmacie des Pentes)",
             run: "click",
         },
