@@ -36,6 +36,13 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "views/service_dispatch_views.xml",
+        "report/service_intervention_reports.xml",
+        "report/service_intervention_templates.xml",
+        "data/service_intervention_mail_template_data.xml",
+        "wizards/service_intervention_payment_wizard_views.xml",
+        "views/service_checklist_template_views.xml",
+        "views/service_intervention_phone_views.xml",
+        "views/account_payment_views.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",
@@ -45,6 +52,7 @@
         "demo/service_contract_demo.xml",
         "demo/service_intervention_demo.xml",
         "demo/service_dispatch_demo.xml",
+        "demo/service_checklist_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

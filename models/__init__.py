@@ -20,5 +20,9 @@ from . import service_order
 from . import service_intervention
 from . import res_partner
 from . import res_users
+from . import service_checklist_template
+from . import service_checklist_template_item
+from . import service_intervention_checklist_line
+from . import account_payment
 from . import service_intervention_part
 from . import service_intervention_planning

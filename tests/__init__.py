@@ -16,3 +16,7 @@ from . import test_service_intervention
 from . import test_preventive_plan
 from . import test_intervention_part
 from . import test_dispatch
+from . import test_intervention_checklist
+from . import test_intervention_completion
+from . import test_intervention_payment
+from . import test_intervention_phone_tour
