@@ -147,3 +147,36 @@ class TestInterventionPayment(ServiceCommon):
         with self.assertRaises(AccessError):
             self.env["account.payment"].with_user(self.technician).search([])
         self.assertEqual(self.intervention.with_user(self.credit_controller).collected_amount, 100.0)
+
+    def test_dispatcher_reads_the_collected_payments_list_and_the_workload(self):
+        self._collect(amount=40.0)
+        Payment = self.env["account.payment"].with_user(self.dispatcher)
+        list_view = self.env.ref("service_management.account_payment_view_list_collected")
+        arch = Payment.get_views([(list_view.id, "list")])["views"]["list"]["arch"]
+        self.assertIn("collected_by_id", arch)
+        specification = {
+            "date": {},
+            "name": {},
+            "service_intervention_id": {"fields": {"display_name": {}}},
+            "partner_id": {"fields": {"display_name": {}}},
+            "collected_by_id": {"fields": {"display_name": {}}},
+            "service_collection_method": {},
+            "journal_id": {"fields": {"display_name": {}}},
+            "amount": {},
+            "state": {},
+        }
+        rows = Payment.web_search_read([("service_intervention_id", "!=", False)], specification)["records"]
+        self.assertEqual(rows[0]["collected_by_id"]["display_name"], self.technician.name)
+        self.assertEqual(rows[0]["journal_id"]["display_name"], self.cash_journal.display_name)
+        action = Payment.browse(rows[0]["id"]).action_open_service_intervention()
+        self.assertEqual((action["res_model"], action["res_id"]), ("service.intervention", self.intervention.id))
+
+        workload = self.env["ir.actions.act_window"]._for_xml_id(
+            "service_management.service_intervention_action_workload"
+        )
+        groups = (
+            self.env["service.intervention"]
+            .with_user(self.dispatcher)
+            ._read_group(literal_eval(workload["domain"]), ["user_id"], ["__count"])
+        )
+        self.assertIn((self.technician, 1), groups)
