@@ -77,6 +77,8 @@ class ServiceIntervention(models.Model):
             work = calendar._work_intervals_batch(
                 span_start, span_end, resources=resources, tz=zone, compute_leaves=False
             )
+            # the lunch break is part of the working day: a job across it is not "outside the hours"
+            lunch = calendar._attendance_intervals_batch(span_start, span_end, resources=resources, tz=zone, lunch=True)
             leaves = calendar._leave_intervals_batch(span_start, span_end, resources=resources, tz=zone)
             for intervention, user, resource, start, end in group["items"]:
                 planned = Intervals([(start, end, Resource)])
@@ -92,7 +94,7 @@ class ServiceIntervention(models.Model):
                             reason=", ".join(sorted(reasons)) or self.env._("Time Off"),
                         )
                     )
-                elif planned - work[resource.id]:
+                elif planned - (work[resource.id] | lunch[resource.id]):
                     warnings[intervention].append(
                         self.env._(
                             "Planned outside the working hours of %(technician)s (%(calendar)s).",

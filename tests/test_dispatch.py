@@ -187,6 +187,10 @@ class TestDispatch(ServiceCommon):
             user_id=self.technician.id, planned_start=self._utc(MONDAY, 15), planned_duration=2.0
         )
         self.assertFalse(afternoon.planning_warning, "15:00 to 17:00 is inside the working hours")
+        across_lunch = self._create_intervention(
+            user_id=self.technician.id, planned_start=self._utc(MONDAY, 11), planned_duration=2.0
+        )
+        self.assertFalse(across_lunch.planning_warning, "the lunch break is part of the working day")
 
     def test_planning_outside_hours_is_warned(self):
         evening = self._create_intervention(user_id=self.technician.id, planned_start=self._utc(MONDAY, 17))
