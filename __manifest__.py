@@ -35,6 +35,19 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "security/service_dunning_security.xml",
+        "report/service_dunning_reports.xml",
+        "report/service_dunning_templates.xml",
+        "data/service_dunning_data.xml",
+        "views/service_dunning_policy_views.xml",
+        "views/service_dunning_run_views.xml",
+        "views/service_dunning_promise_views.xml",
+        "views/account_move_dunning_views.xml",
+        "views/res_partner_dunning_views.xml",
+        "views/service_receivable_aging_views.xml",
+        "views/service_payer_warning_views.xml",
+        "views/res_config_settings_dunning_views.xml",
+        "views/service_dunning_menus.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",
@@ -43,6 +56,7 @@
         "demo/service_index_demo.xml",
         "demo/service_contract_demo.xml",
         "demo/service_intervention_demo.xml",
+        "demo/service_dunning_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -20,3 +20,16 @@ from . import service_order
 from . import service_intervention
 from . import res_partner
 from . import res_users
+from . import res_company_dunning
+from . import service_dunning_policy
+from . import service_dunning_level
+from . import service_dunning_history
+from . import service_dunning_promise
+from . import service_dunning_run
+from . import service_dunning_run_line
+from . import service_dunning_run_item
+from . import service_receivable_aging
+from . import account_move_dunning
+from . import res_partner_dunning
+from . import service_intervention_payer
+from . import service_contract_payer

@@ -12,3 +12,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.service_preventive_horizon_days",
         readonly=False,
     )
+
+    dunning_interest_rate = fields.Float(related="company_id.dunning_interest_rate", readonly=False)
+    dunning_indemnity_amount = fields.Monetary(related="company_id.dunning_indemnity_amount", readonly=False)
+    dunning_charge_mode = fields.Selection(related="company_id.dunning_charge_mode", readonly=False)
+    dunning_fee_product_id = fields.Many2one(related="company_id.dunning_fee_product_id", readonly=False)
+    dunning_interest_product_id = fields.Many2one(related="company_id.dunning_interest_product_id", readonly=False)
+    dunning_indemnity_product_id = fields.Many2one(related="company_id.dunning_indemnity_product_id", readonly=False)

@@ -14,3 +14,11 @@ from . import test_service_contract_indexation
 from . import test_service_contract_security
 from . import test_service_intervention
 from . import test_preventive_plan
+from . import test_dunning_helper
+from . import test_dunning_run
+from . import test_dunning_charges
+from . import test_dunning_exclusions
+from . import test_payer_score
+from . import test_dunning_reports
+from . import test_dunning_security
+from . import test_dunning_ui
