@@ -9,7 +9,6 @@ class AccountMove(models.Model):
 
     dunning_level_id = fields.Many2one(
         "service.dunning.level",
-        string="Dunning Level",
         copy=False,
         readonly=True,
         index="btree_not_null",
@@ -27,7 +26,7 @@ class AccountMove(models.Model):
         copy=False,
         readonly=True,
     )
-    dunning_history_ids = fields.One2many("service.dunning.history", "move_id", string="Dunning History")
+    dunning_history_ids = fields.One2many("service.dunning.history", "move_id")
     dunning_dispute = fields.Boolean(string="In Dispute", copy=False, tracking=True)
     dunning_dispute_reason = fields.Char(string="Dispute Reason", copy=False, tracking=True)
     dunning_dispute_date = fields.Date(string="Disputed Since", copy=False, readonly=True)
@@ -52,11 +51,13 @@ class AccountMove(models.Model):
     @api.depends("invoice_date_due", "dunning_level_id", "payment_state", "state", "move_type", "dunning_dispute")
     def _compute_dunning_next_date(self):
         open_invoices = self.filtered(
-            lambda move: move.move_type == "out_invoice"
-            and move.state == "posted"
-            and move.payment_state in ("not_paid", "partial")
-            and move.invoice_date_due
-            and not move.dunning_dispute
+            lambda move: (
+                move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+                and move.invoice_date_due
+                and not move.dunning_dispute
+            )
         )
         (self - open_invoices).dunning_next_date = False
         policies = self.env["service.dunning.policy"]._get_default_policies(open_invoices.company_id)
@@ -65,7 +66,11 @@ class AccountMove(models.Model):
             levels = policy._get_sorted_levels() if policy else []
             current = move.dunning_level_id
             next_level = next(
-                (level for level in levels if not current or (level.sequence, level.days) > (current.sequence, current.days)),
+                (
+                    level
+                    for level in levels
+                    if not current or (level.sequence, level.days) > (current.sequence, current.days)
+                ),
                 None,
             )
             move.dunning_next_date = move.invoice_date_due + timedelta(days=next_level.days) if next_level else False

@@ -27,7 +27,6 @@ class ResCompany(models.Model):
     )
     dunning_fee_product_id = fields.Many2one(
         "product.product",
-        string="Dunning Fee Product",
         help="Product (and so income account) of dunning fees.",
     )
     dunning_interest_product_id = fields.Many2one(

@@ -9,7 +9,6 @@ class ResPartner(models.Model):
 
     dunning_policy_id = fields.Many2one(
         "service.dunning.policy",
-        string="Dunning Policy",
         help="Policy of this customer; empty: the default policy of the invoice's company.",
     )
     dunning_blocked = fields.Boolean(string="Blocked from Dunning", tracking=True)
@@ -22,7 +21,10 @@ class ResPartner(models.Model):
         help="No dunning of this customer before this date.",
     )
     dunning_agency_partner_id = fields.Many2one(
-        "res.partner", string="Handed Off To", readonly=True, tracking=True,
+        "res.partner",
+        string="Handed Off To",
+        readonly=True,
+        tracking=True,
     )
     dunning_agency_date = fields.Date(string="Handed Off On", readonly=True)
     dunning_promise_ids = fields.One2many("service.dunning.promise", "partner_id", string="Promises to Pay")

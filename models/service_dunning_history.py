@@ -12,7 +12,7 @@ class ServiceDunningHistory(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     run_id = fields.Many2one("service.dunning.run", string="Dunning Run", ondelete="set null", index="btree_not_null")
-    level_id = fields.Many2one("service.dunning.level", string="Level", required=True, ondelete="restrict")
+    level_id = fields.Many2one("service.dunning.level", required=True, ondelete="restrict")
     date = fields.Date(required=True)
     days_late = fields.Integer()
     amount_residual = fields.Monetary(string="Amount Due")

@@ -34,7 +34,6 @@ class ServiceDunningLevel(models.Model):
     agency_partner_id = fields.Many2one("res.partner", string="Collection Agency", check_company=True)
     fee_product_id = fields.Many2one(
         "product.product",
-        string="Fee Product",
         help="Product invoiced as the fee of this level; its sales price is the fee unless a fixed amount is set.",
     )
     fee_amount = fields.Monetary(string="Fixed Fee")

@@ -37,12 +37,18 @@ class ServiceDunningPolicy(models.Model):
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
 
     _sql_constraints = [
-        ("amount_thresholds", "CHECK(amount_large >= amount_medium)", "The large amount must not be below the medium one."),
+        (
+            "amount_thresholds",
+            "CHECK(amount_large >= amount_medium)",
+            "The large amount must not be below the medium one.",
+        ),
     ]
 
     def _compute_partner_count(self):
         counts = dict(
-            self.env["res.partner"]._read_group([("dunning_policy_id", "in", self.ids)], ["dunning_policy_id"], ["__count"])
+            self.env["res.partner"]._read_group(
+                [("dunning_policy_id", "in", self.ids)], ["dunning_policy_id"], ["__count"]
+            )
         )
         for policy in self:
             policy.partner_count = counts.get(policy, 0)
@@ -105,10 +111,13 @@ class ServiceDunningPolicy(models.Model):
             ]
         )
         moves.action_post()
-        for move, (_partner, _product, _amount, days, paid, paid_days) in zip(moves, invoice_specs, strict=True):
+        for move, (_partner, _product, _amount, _days, paid, paid_days) in zip(moves, invoice_specs, strict=True):
             if paid:
                 env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
-                    {"amount": move.amount_total if paid < 0 else paid, "payment_date": move.invoice_date_due + timedelta(days=paid_days)}
+                    {
+                        "amount": move.amount_total if paid < 0 else paid,
+                        "payment_date": move.invoice_date_due + timedelta(days=paid_days),
+                    }
                 )._create_payments()
         moves.commercial_partner_id._compute_payer_score()
         return moves

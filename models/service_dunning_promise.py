@@ -12,7 +12,11 @@ class ServiceDunningPromise(models.Model):
     _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, tracking=True,
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
         domain="[('is_company', '=', True)]",
     )
     move_id = fields.Many2one(
@@ -110,16 +114,16 @@ class ServiceDunningPromise(models.Model):
     @api.model
     def _check_promises(self, date, companies):
         """Settle the pending promises whose date is before ``date``: kept when paid, broken otherwise."""
-        promises = self.search(
-            [("state", "=", "pending"), ("date", "<", date), ("company_id", "in", companies.ids)]
-        )
+        promises = self.search([("state", "=", "pending"), ("date", "<", date), ("company_id", "in", companies.ids)])
         messages = {}
         for promise in promises:
             paid = promise._get_paid_since_start()
             kept = promise.currency_id.compare_amounts(paid, promise.amount) >= 0
             promise.state = "kept" if kept else "broken"
             if kept:
-                body = self.env._("Promise to pay %(amount)s by %(date)s kept.", amount=promise.amount, date=promise.date)
+                body = self.env._(
+                    "Promise to pay %(amount)s by %(date)s kept.", amount=promise.amount, date=promise.date
+                )
             else:
                 body = self.env._(
                     "Promise to pay %(amount)s by %(date)s broken (%(paid)s paid): dunning resumes.",

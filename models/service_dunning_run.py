@@ -10,6 +10,10 @@ from odoo.exceptions import UserError
 from ..helpers.dunning import reached_level
 
 
+# Charges are payable 30 days after the letter (the French default payment period).
+CHARGE_PAYMENT_DAYS = 30
+
+
 def _level_key(level):
     return (level.sequence, level.days, level.id)
 
@@ -37,7 +41,7 @@ class ServiceDunningRun(models.Model):
     line_count = fields.Integer(compute="_compute_totals", string="Customer Count")
     amount_due = fields.Monetary(compute="_compute_totals")
     charges_amount = fields.Monetary(compute="_compute_totals", string="Charges")
-    executed_by_id = fields.Many2one("res.users", string="Executed By", readonly=True)
+    executed_by_id = fields.Many2one("res.users", readonly=True)
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letters", readonly=True)
     charge_move_ids = fields.One2many("account.move", compute="_compute_totals", string="Charge Invoices")
     charge_move_count = fields.Integer(compute="_compute_totals")
@@ -49,9 +53,7 @@ class ServiceDunningRun(models.Model):
     @api.depends("company_id", "date")
     def _compute_display_name(self):
         for run in self:
-            run.display_name = self.env._(
-                "Dunning %(date)s", date=fields.Date.to_string(run.date) if run.date else ""
-            )
+            run.display_name = self.env._("Dunning %(date)s", date=fields.Date.to_string(run.date) if run.date else "")
 
     @api.depends("line_ids.amount_due", "line_ids.charges_amount", "line_ids.charge_move_id")
     def _compute_totals(self):
@@ -80,6 +82,7 @@ class ServiceDunningRun(models.Model):
     def unlink(self):
         if any(run.state == "done" for run in self):
             raise UserError(self.env._("An executed dunning run cannot be deleted."))
+        self.line_ids.unlink()
         return super().unlink()
 
     # Actions ------------------------------------------------------------------------------------
@@ -169,8 +172,13 @@ class ServiceDunningRun(models.Model):
         moves = self.env["account.move"].search_fetch(
             self._get_invoice_domain(date - timedelta(days=min_days)),
             [
-                "commercial_partner_id", "invoice_date_due", "amount_residual", "dunning_level_id",
-                "dunning_interest_date", "dunning_indemnity_charged", "dunning_charge_origin_ids",
+                "commercial_partner_id",
+                "invoice_date_due",
+                "amount_residual",
+                "dunning_level_id",
+                "dunning_interest_date",
+                "dunning_indemnity_charged",
+                "dunning_charge_origin_ids",
             ],
             order="invoice_date_due, id",
         )
@@ -247,8 +255,9 @@ class ServiceDunningRun(models.Model):
         lines = self.line_ids.filtered(lambda line: line.state == "to_do")
         self._apply_postponements(self.line_ids.filtered(lambda line: line.state == "postponed"))
         if self.company_id.dunning_charge_mode == "invoice":
-            self._create_charge_moves(lines.filtered(lambda line: line.company_id.currency_id.compare_amounts(
-                line.charges_amount, 0.0) > 0))
+            self._create_charge_moves(
+                lines.filtered(lambda line: line.company_id.currency_id.compare_amounts(line.charges_amount, 0.0) > 0)
+            )
         self._record_history(lines)
         self._send_emails(lines.filtered(lambda line: line.level_id.send_email))
         self._print_letters(lines.filtered(lambda line: line.level_id.print_letter))
@@ -325,7 +334,8 @@ class ServiceDunningRun(models.Model):
             "company_id": company.id,
             "partner_id": line.partner_id.id,
             "invoice_date": self.date,
-            "invoice_date_due": self.date,
+            "invoice_payment_term_id": False,
+            "invoice_date_due": self.date + timedelta(days=CHARGE_PAYMENT_DAYS),
             "invoice_origin": self.display_name,
             "ref": self.env._("Dunning charges"),
             "dunning_charge_origin_ids": [Command.set(line.item_ids.filtered("effective_level_id").move_id.ids)],
@@ -335,13 +345,13 @@ class ServiceDunningRun(models.Model):
     def _create_charge_moves(self, lines):
         if not lines:
             return
-        missing = [
-            kind for kind in ("fee", "interest", "indemnity") if not self.company_id._get_dunning_product(kind)
-        ]
+        missing = [kind for kind in ("fee", "interest", "indemnity") if not self.company_id._get_dunning_product(kind)]
         if missing:
             raise UserError(self.env._("Set the dunning charge products in the settings first."))
-        moves = self.env["account.move"].with_company(self.company_id).create(
-            [self._prepare_charge_move_vals(line) for line in lines]
+        moves = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create([self._prepare_charge_move_vals(line) for line in lines])
         )
         moves.action_post()
         for line, move in zip(lines, moves, strict=True):
@@ -482,8 +492,13 @@ class ServiceDunningRun(models.Model):
         policies = self.env["service.dunning.policy"].search([("is_default", "=", True)])
         done_companies = self.search([("date", "=", today), ("company_id", "in", policies.company_id.ids)])
         todo = policies.filtered(
-            lambda p: p.company_id not in done_companies.company_id
-            or (p.auto_execute and done_companies.filtered(lambda r, p=p: r.company_id == p.company_id).state != "done")
+            lambda p: (
+                p.company_id not in done_companies.company_id
+                or (
+                    p.auto_execute
+                    and done_companies.filtered(lambda r, p=p: r.company_id == p.company_id).state != "done"
+                )
+            )
         )
         if not todo:
             return

@@ -16,7 +16,7 @@ class ServiceDunningRunItem(models.Model):
     date_due = fields.Date(string="Due Date", required=True)
     days_late = fields.Integer(required=True)
     amount_residual = fields.Monetary(string="Amount Due")
-    previous_level_id = fields.Many2one("service.dunning.level", string="Previous Level")
+    previous_level_id = fields.Many2one("service.dunning.level")
     level_id = fields.Many2one("service.dunning.level", string="Level Reached")
     escalated = fields.Boolean(
         string="New Level",

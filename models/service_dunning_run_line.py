@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..helpers.dunning import AGE_BUCKETS, PAYER_GRADES, age_bucket
+from ..helpers.dunning import AGE_BUCKETS, age_bucket
 
 
 class ServiceDunningRunLine(models.Model):
@@ -19,10 +19,9 @@ class ServiceDunningRunLine(models.Model):
     user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
     payer_grade = fields.Selection(related="partner_id.payer_grade")
     policy_id = fields.Many2one("service.dunning.policy", required=True, check_company=True)
-    proposed_level_id = fields.Many2one("service.dunning.level", string="Proposed Level", readonly=True)
+    proposed_level_id = fields.Many2one("service.dunning.level", readonly=True)
     level_id = fields.Many2one(
         "service.dunning.level",
-        string="Level",
         required=True,
         domain="[('policy_id', '=', policy_id)]",
         help="Level of the communication sent to the customer; proposed as the highest level reached.",
@@ -57,8 +56,13 @@ class ServiceDunningRunLine(models.Model):
     ]
 
     @api.depends(
-        "item_ids.amount_residual", "item_ids.days_late", "item_ids.interest_amount", "item_ids.indemnity_amount",
-        "level_id", "policy_id.amount_medium", "policy_id.amount_large",
+        "item_ids.amount_residual",
+        "item_ids.days_late",
+        "item_ids.interest_amount",
+        "item_ids.indemnity_amount",
+        "level_id",
+        "policy_id.amount_medium",
+        "policy_id.amount_large",
     )
     def _compute_amounts(self):
         for line in self:
@@ -99,8 +103,12 @@ class ServiceDunningRunLine(models.Model):
 
     def action_open_partner(self):
         self.ensure_one()
-        return {"type": "ir.actions.act_window", "res_model": "res.partner", "res_id": self.partner_id.id,
-                "view_mode": "form"}
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }
 
     def _get_legal_mentions(self):
         """The French legal mentions printed on letters (art. L441-10 of the Code de commerce)."""

@@ -10,9 +10,24 @@ class ServiceReceivableAging(models.Model):
     _description = "Receivable Aging"
     _auto = False
     _order = "days_late desc, amount_residual desc"
+    _depends = {
+        "account.move.line": [
+            "company_id",
+            "company_currency_id",
+            "move_id",
+            "date",
+            "date_maturity",
+            "account_id",
+            "parent_state",
+            "reconciled",
+            "amount_residual",
+        ],
+        "account.move": ["commercial_partner_id"],
+        "account.account": ["account_type"],
+    }
 
     company_id = fields.Many2one("res.company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     move_id = fields.Many2one("account.move", string="Entry", readonly=True)
     date = fields.Date(readonly=True)

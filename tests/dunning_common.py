@@ -30,7 +30,10 @@ class DunningCommon(ServiceCommon):
             company_ids=[cls.company.id],
         )
         cls.salesperson = new_test_user(
-            cls.env, login="sales_rhone", groups="base.group_user", company_id=cls.company.id,
+            cls.env,
+            login="sales_rhone",
+            groups="base.group_user",
+            company_id=cls.company.id,
             company_ids=[cls.company.id],
         )
         cls.customer.user_id = cls.salesperson
@@ -46,12 +49,24 @@ class DunningCommon(ServiceCommon):
         Product = cls.env["product.product"].with_company(cls.company)
         cls.product_fee, cls.product_interest, cls.product_indemnity = Product.create(
             [
-                {"name": "Fee (test)", "type": "service", "taxes_id": [Command.clear()],
-                 "property_account_income_id": cls.account_fee.id},
-                {"name": "Interest (test)", "type": "service", "taxes_id": [Command.clear()],
-                 "property_account_income_id": cls.account_interest.id},
-                {"name": "Indemnity (test)", "type": "service", "taxes_id": [Command.clear()],
-                 "property_account_income_id": cls.account_indemnity.id},
+                {
+                    "name": "Fee (test)",
+                    "type": "service",
+                    "taxes_id": [Command.clear()],
+                    "property_account_income_id": cls.account_fee.id,
+                },
+                {
+                    "name": "Interest (test)",
+                    "type": "service",
+                    "taxes_id": [Command.clear()],
+                    "property_account_income_id": cls.account_interest.id,
+                },
+                {
+                    "name": "Indemnity (test)",
+                    "type": "service",
+                    "taxes_id": [Command.clear()],
+                    "property_account_income_id": cls.account_indemnity.id,
+                },
             ]
         )
         cls.company.write(
@@ -62,8 +77,9 @@ class DunningCommon(ServiceCommon):
                 "dunning_charge_mode": "invoice",
             }
         )
-        cls.invoice_product = Product.create({"name": "Boiler service (test)", "type": "service",
-                                              "taxes_id": [Command.clear()]})
+        cls.invoice_product = Product.create(
+            {"name": "Boiler service (test)", "type": "service", "taxes_id": [Command.clear()]}
+        )
 
         cls.policy = cls.env["service.dunning.policy"].create(
             {
@@ -74,17 +90,39 @@ class DunningCommon(ServiceCommon):
                 "level_ids": [
                     Command.create({"sequence": 1, "name": "Courtesy", "days": -3, "send_email": True}),
                     Command.create(
-                        {"sequence": 2, "name": "Reminder", "days": 10, "send_email": True, "print_letter": True,
-                         "apply_indemnity": True}
+                        {
+                            "sequence": 2,
+                            "name": "Reminder",
+                            "days": 10,
+                            "send_email": True,
+                            "print_letter": True,
+                            "apply_indemnity": True,
+                        }
                     ),
                     Command.create(
-                        {"sequence": 3, "name": "Formal notice", "days": 30, "send_email": True,
-                         "print_letter": True, "create_activity": True, "fee_amount": 25.0,
-                         "apply_interest": True, "apply_indemnity": True}
+                        {
+                            "sequence": 3,
+                            "name": "Formal notice",
+                            "days": 30,
+                            "send_email": True,
+                            "print_letter": True,
+                            "create_activity": True,
+                            "fee_amount": 25.0,
+                            "apply_interest": True,
+                            "apply_indemnity": True,
+                        }
                     ),
                     Command.create(
-                        {"sequence": 4, "name": "Agency", "days": 60, "send_email": False, "print_letter": True,
-                         "handoff_agency": True, "agency_partner_id": cls.agency.id, "apply_interest": True}
+                        {
+                            "sequence": 4,
+                            "name": "Agency",
+                            "days": 60,
+                            "send_email": False,
+                            "print_letter": True,
+                            "handoff_agency": True,
+                            "agency_partner_id": cls.agency.id,
+                            "apply_interest": True,
+                        }
                     ),
                 ],
             }
@@ -103,8 +141,9 @@ class DunningCommon(ServiceCommon):
                 "invoice_date": invoice_date or min(due, due - timedelta(days=30)),
                 "invoice_date_due": due,
                 "invoice_line_ids": [
-                    Command.create({"product_id": cls.invoice_product.id, "price_unit": amount,
-                                    "tax_ids": [Command.clear()]})
+                    Command.create(
+                        {"product_id": cls.invoice_product.id, "price_unit": amount, "tax_ids": [Command.clear()]}
+                    )
                 ],
             }
         )

@@ -21,7 +21,7 @@ class TestDunningCharges(DunningCommon):
 
         second_day = self.day + timedelta(days=33)  # 45 days late
         second = self._run(second_day)
-        item = self._line(second, self.customer).item_ids
+        item = self._line(second, self.customer).item_ids.filtered(lambda i: i.move_id == invoice)
         self.assertEqual(item.level_id, self.level_notice)
         self.assertEqual(item.indemnity_amount, 0.0, "the indemnity is due once per invoice")
         # 1000 x 12.15 % x 45 / 365 = 14.979... -> 14.98
@@ -31,7 +31,7 @@ class TestDunningCharges(DunningCommon):
         self.assertEqual(invoice.dunning_interest_date, second_day)
 
         third = self._run(second_day + timedelta(days=20))  # agency level, interest since the last charge
-        item = self._line(third, self.customer).item_ids
+        item = self._line(third, self.customer).item_ids.filtered(lambda i: i.move_id == invoice)
         self.assertEqual(item.interest_days, 20)
         self.assertEqual(item.interest_amount, round(1000 * 0.1215 * 20 / 365, 2))
 
@@ -64,7 +64,9 @@ class TestDunningCharges(DunningCommon):
         interest_second = round(500 * 0.1215 * 31 / 365, 2)
         by_account = {}
         for invoice_line in charge.invoice_line_ids:
-            by_account[invoice_line.account_id] = by_account.get(invoice_line.account_id, 0.0) + invoice_line.price_subtotal
+            by_account[invoice_line.account_id] = (
+                by_account.get(invoice_line.account_id, 0.0) + invoice_line.price_subtotal
+            )
         self.assertEqual(
             by_account,
             {
@@ -77,7 +79,7 @@ class TestDunningCharges(DunningCommon):
         self.assertAlmostEqual(charge.amount_total, 25.0 + 80.0 + interest_first + interest_second)
         self.assertEqual(line.charges_amount, charge.amount_total)
         self.assertEqual(run.charge_move_ids, charge)
-        receivable = charge.line_ids.filtered(lambda l: l.account_type == "asset_receivable")
+        receivable = charge.line_ids.filtered(lambda aml: aml.account_type == "asset_receivable")
         self.assertEqual(receivable.balance, charge.amount_total)
 
     def test_letter_only_mode_books_nothing(self):
@@ -92,9 +94,11 @@ class TestDunningCharges(DunningCommon):
     def test_legal_mentions_on_the_letter(self):
         self._invoice(self.customer, 1000.0, self.day - timedelta(days=45))
         line = self._line(self._run(self.day), self.customer)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "service_management.action_report_service_dunning_letter", line.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("service_management.action_report_service_dunning_letter", line.ids)[0]
+            .decode()
+        )
         self.assertIn("L441-10", html)
         self.assertIn("12.15 %", html)
         self.assertIn("Fixed indemnity for recovery costs", html)

@@ -21,7 +21,7 @@ class TestDunningExclusions(DunningCommon):
         disputed.dunning_dispute = False
         self.assertFalse(disputed.dunning_dispute_reason)
         line = self._line(self._run(self.day + timedelta(days=1)), self.customer)
-        self.assertEqual(line.item_ids.move_id, disputed, "dunned again once the dispute is settled")
+        self.assertIn(disputed, line.item_ids.move_id, "dunned again once the dispute is settled")
 
     def test_blocked_customer_skipped_with_who_and_when(self):
         self._invoice(self.customer, 1000.0, self.day - timedelta(days=15))
@@ -40,8 +40,12 @@ class TestDunningExclusions(DunningCommon):
     def test_promise_to_pay_pauses_then_kept(self):
         invoice = self._invoice(self.customer, 1000.0, self.day - timedelta(days=15))
         promise = self.env["service.dunning.promise"].create(
-            {"partner_id": self.customer.id, "amount": 600.0, "date": self.day + timedelta(days=5),
-             "date_start": self.day - timedelta(days=1)}
+            {
+                "partner_id": self.customer.id,
+                "amount": 600.0,
+                "date": self.day + timedelta(days=5),
+                "date_start": self.day - timedelta(days=1),
+            }
         )
         self.assertEqual(promise.residual_start, 1000.0)
         self.assertIn("Promise to pay", self.customer.message_ids[0].body)
@@ -55,8 +59,12 @@ class TestDunningExclusions(DunningCommon):
     def test_broken_promise_resumes_and_is_noted(self):
         self._invoice(self.customer, 1000.0, self.day - timedelta(days=15))
         promise = self.env["service.dunning.promise"].create(
-            {"partner_id": self.customer.id, "amount": 600.0, "date": self.day + timedelta(days=5),
-             "date_start": self.day - timedelta(days=1)}
+            {
+                "partner_id": self.customer.id,
+                "amount": 600.0,
+                "date": self.day + timedelta(days=5),
+                "date_start": self.day - timedelta(days=1),
+            }
         )
         line = self._line(self._run(self.day + timedelta(days=6)), self.customer)
         self.assertEqual(promise.state, "broken")
@@ -67,8 +75,13 @@ class TestDunningExclusions(DunningCommon):
         promised = self._invoice(self.customer, 1000.0, self.day - timedelta(days=15))
         other = self._invoice(self.customer, 300.0, self.day - timedelta(days=15))
         self.env["service.dunning.promise"].create(
-            {"partner_id": self.customer.id, "move_id": promised.id, "amount": 1000.0,
-             "date": self.day + timedelta(days=5), "date_start": self.day - timedelta(days=1)}
+            {
+                "partner_id": self.customer.id,
+                "move_id": promised.id,
+                "amount": 1000.0,
+                "date": self.day + timedelta(days=5),
+                "date_start": self.day - timedelta(days=1),
+            }
         )
         line = self._line(self._run(self.day), self.customer)
         self.assertEqual(line.item_ids.move_id, other)
@@ -76,7 +89,11 @@ class TestDunningExclusions(DunningCommon):
     def test_promise_bad_input(self):
         with self.assertRaisesMessage(ValidationError, "before it was given"):
             self.env["service.dunning.promise"].create(
-                {"partner_id": self.customer.id, "amount": 100.0, "date": self.day,
-                 "date_start": self.day + timedelta(days=1)}
+                {
+                    "partner_id": self.customer.id,
+                    "amount": 100.0,
+                    "date": self.day,
+                    "date_start": self.day + timedelta(days=1),
+                }
             )
         self.assertFalse(self.env["service.dunning.promise"].search([("partner_id", "=", self.customer.id)]))

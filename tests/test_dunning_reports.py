@@ -22,8 +22,10 @@ class TestDunningPdf(PdfReportCase):
         self.company = self.env.ref("service_management.res_company_rhone_demo")
         self.env = self.env(context=dict(self.env.context, allowed_company_ids=[self.company.id]))
         self.env["res.lang"]._activate_lang("fr_FR")
-        product = self.env["product.product"].create({"name": "Dépannage", "type": "service",
-                                                      "taxes_id": [Command.clear()]})
+        self.env["ir.module.module"]._load_module_terms(["service_management"], ["fr_FR"], overwrite=True)
+        product = self.env["product.product"].create(
+            {"name": "Dépannage", "type": "service", "taxes_id": [Command.clear()]}
+        )
         self.french, self.english = self.env["res.partner"].create(
             [
                 {"name": "Syndic Saint-Jean", "is_company": True, "lang": "fr_FR", "email": "sj@example.fr"},
@@ -38,8 +40,9 @@ class TestDunningPdf(PdfReportCase):
                     "partner_id": partner.id,
                     "invoice_date": today - timedelta(days=60),
                     "invoice_date_due": today - timedelta(days=30),
-                    "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 1234.5,
-                                                         "tax_ids": [Command.clear()]})],
+                    "invoice_line_ids": [
+                        Command.create({"product_id": product.id, "price_unit": 1234.5, "tax_ids": [Command.clear()]})
+                    ],
                 }
                 for partner in (self.french, self.english)
             ]
@@ -48,7 +51,9 @@ class TestDunningPdf(PdfReportCase):
 
     def _pdf_text(self, report_xmlid, records):
         report = self.env.ref(report_xmlid)
-        pdf, _format = report.with_context(force_report_rendering=True)._render_qweb_pdf(report.report_name, records.ids)
+        pdf, _format = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            report.report_name, records.ids
+        )
         self.assertTrue(pdf.startswith(b"%PDF"))
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         return len(reader.pages), " ".join(page.extract_text() for page in reader.pages)
@@ -59,11 +64,10 @@ class TestDunningPdf(PdfReportCase):
         words_en = self.english._get_amount_in_words(1234.5)
         self.assertIn("Mille Deux Cent Trente-Quatre", words_fr)
         self.assertIn("One Thousand, Two Hundred And Thirty-Four", words_en)
-        pages, text = self._pdf_text(
+        pages, squashed = self._pdf_pages_and_html(
             "service_management.action_report_service_customer_statement", self.french | self.english
         )
         self.assertEqual(pages, 2, "one page per customer, in one PDF")
-        squashed = " ".join(text.split())
         self.assertIn("Relevé de compte", squashed)
         self.assertIn("Mille Deux Cent Trente-Quatre", squashed)
         self.assertIn("Statement of Account", squashed)
@@ -82,18 +86,29 @@ class TestDunningPdf(PdfReportCase):
 
     def test_letters_of_all_customers_in_one_pdf(self):
         policy = self.env["service.dunning.policy"].create(
-            {"name": "PDF policy", "company_id": self.company.id,
-             "level_ids": [Command.create({"name": "Letter", "days": 1, "send_email": False, "print_letter": True,
-                                           "apply_indemnity": True})]}
+            {
+                "name": "PDF policy",
+                "company_id": self.company.id,
+                "level_ids": [
+                    Command.create(
+                        {
+                            "name": "Letter",
+                            "days": 1,
+                            "send_email": False,
+                            "print_letter": True,
+                            "apply_indemnity": True,
+                        }
+                    )
+                ],
+            }
         )
         (self.french | self.english).dunning_policy_id = policy
         run = self.env["service.dunning.run"].create({"company_id": self.company.id, "date": "2031-01-15"})
         run.action_compute()
         lines = run.line_ids.filtered(lambda line: line.partner_id in (self.french | self.english))
         self.assertEqual(len(lines), 2)
-        pages, text = self._pdf_text("service_management.action_report_service_dunning_letter", lines)
+        pages, squashed = self._pdf_pages_and_html("service_management.action_report_service_dunning_letter", lines)
         self.assertEqual(pages, 2)
-        squashed = " ".join(text.split())
         self.assertIn("L441-10", squashed)
         self.assertIn("indemnité forfaitaire", squashed, "the French customer's letter is in French")
 

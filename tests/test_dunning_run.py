@@ -11,9 +11,16 @@ class TestDunningRun(DunningCommon):
     def test_level_reached_at_exact_day_boundaries(self):
         due = self.day
         invoice = self._invoice(self.customer, 500.0, due)
-        expectations = [(-4, None), (-3, self.level_courtesy), (9, self.level_courtesy), (10, self.level_reminder),
-                        (29, self.level_reminder), (30, self.level_notice), (59, self.level_notice),
-                        (60, self.level_agency)]
+        expectations = [
+            (-4, None),
+            (-3, self.level_courtesy),
+            (9, self.level_courtesy),
+            (10, self.level_reminder),
+            (29, self.level_reminder),
+            (30, self.level_notice),
+            (59, self.level_notice),
+            (60, self.level_agency),
+        ]
         for offset, level in expectations:
             run = self._run(due + timedelta(days=offset))
             line = self._line(run, self.customer)
@@ -28,7 +35,7 @@ class TestDunningRun(DunningCommon):
         old = self._invoice(self.customer, 1000.0, self.day - timedelta(days=35))
         middle = self._invoice(self.customer, 400.0, self.day - timedelta(days=12))
         recent = self._invoice(self.customer, 200.0, self.day - timedelta(days=1))
-        other = self._invoice(self.other_customer, 300.0, self.day - timedelta(days=15))
+        self._invoice(self.other_customer, 300.0, self.day - timedelta(days=15))
         run = self._run(self.day)
         line = self._line(run, self.customer)
         self.assertEqual(len(line), 1, "one communication for the customer")
@@ -44,7 +51,9 @@ class TestDunningRun(DunningCommon):
         mails_before = self.env["mail.mail"].search_count([])
         self._execute(run)
         self.assertEqual(run.state, "done")
-        mails = self.env["mail.mail"].search([("model", "=", "service.dunning.run.line"), ("res_id", "in", run.line_ids.ids)])
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "service.dunning.run.line"), ("res_id", "in", run.line_ids.ids)]
+        )
         self.assertEqual(len(mails), 2, "one e-mail per customer")
         self.assertEqual(self.env["mail.mail"].search_count([]) - mails_before, 2)
         customer_mail = mails.filtered(lambda m: m.res_id == line.id)
@@ -53,8 +62,10 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(len(customer_mail.attachment_ids), 1, "the letter is attached")
         self.assertIn(old.name, customer_mail.body_html)
         self.assertTrue(run.letter_attachment_id, "the letters of the run in one file")
-        self.assertEqual((old.dunning_level_id, middle.dunning_level_id, recent.dunning_level_id),
-                         (self.level_notice, self.level_reminder, self.level_courtesy))
+        self.assertEqual(
+            (old.dunning_level_id, middle.dunning_level_id, recent.dunning_level_id),
+            (self.level_notice, self.level_reminder, self.level_courtesy),
+        )
         self.assertEqual(old.dunning_date, self.day)
         self.assertEqual(len(old.dunning_history_ids), 1)
         self.assertIn("Formal notice", old.message_ids[0].body)
@@ -63,7 +74,9 @@ class TestDunningRun(DunningCommon):
         self.assertEqual(call.user_id, self.salesperson, "the salesperson calls")
         self.assertEqual(call.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
         self.assertFalse(
-            self.env["mail.activity"].search([("res_model", "=", "res.partner"), ("res_id", "=", self.other_customer.id)]),
+            self.env["mail.activity"].search(
+                [("res_model", "=", "res.partner"), ("res_id", "=", self.other_customer.id)]
+            ),
             "no call at the reminder level",
         )
 
@@ -91,8 +104,10 @@ class TestDunningRun(DunningCommon):
             self.Run.create({"company_id": self.company.id, "date": self.day})
         with self.assertRaisesMessage(UserError, "Review the dunning run"):
             run.action_execute()
-        self.assertFalse(self._line(self._run(self.day + timedelta(days=1)), self.customer),
-                         "the next day, nothing new to send either")
+        self.assertFalse(
+            self._line(self._run(self.day + timedelta(days=1)), self.customer),
+            "the next day, nothing new to send either",
+        )
         self.assertEqual(
             counts,
             (

@@ -18,12 +18,19 @@ class TestDunningSecurity(DunningCommon):
             company_id=self.company_b.id,
             company_ids=[self.company_b.id],
         )
-        for model in ("service.dunning.run", "service.dunning.run.line", "service.dunning.run.item",
-                      "service.dunning.history", "service.dunning.policy", "service.dunning.level",
-                      "service.receivable.aging"):
-            self.assertFalse(self.env[model].with_user(controller_b).search([]), f"{model} of company A is hidden")
+        env_b = self.env(user=controller_b, context=dict(self.env.context, allowed_company_ids=[self.company_b.id]))
+        for model in (
+            "service.dunning.run",
+            "service.dunning.run.line",
+            "service.dunning.run.item",
+            "service.dunning.history",
+            "service.dunning.policy",
+            "service.dunning.level",
+            "service.receivable.aging",
+        ):
+            self.assertFalse(env_b[model].search([]), f"{model} of company A is hidden")
         with self.assertRaises(AccessError):
-            run.with_user(controller_b).read(["state"])
+            run.with_env(env_b).read(["state"])
         self.assertTrue(self.env["service.dunning.run"].with_user(self.controller).search([("id", "=", run.id)]))
 
     def test_controller_runs_dunning_and_service_users_only_read_levels(self):

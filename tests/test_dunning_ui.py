@@ -10,27 +10,53 @@ class TestDunningUi(HttpCase):
         company = self.env.ref("service_management.res_company_rhone_demo")
         env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
         policy = env["service.dunning.policy"].create(
-            {"name": "Tour policy", "company_id": company.id,
-             "level_ids": [Command.create({"name": "Tour letter", "days": 10, "send_email": True,
-                                           "print_letter": True, "apply_indemnity": True})]}
+            {
+                "name": "Tour policy",
+                "company_id": company.id,
+                "level_ids": [
+                    Command.create(
+                        {
+                            "name": "Tour letter",
+                            "days": 10,
+                            "send_email": True,
+                            "print_letter": True,
+                            "apply_indemnity": True,
+                        }
+                    )
+                ],
+            }
         )
         customers = env["res.partner"].create(
             [
-                {"name": "Tour Dunned Customer", "is_company": True, "email": "a@example.com",
-                 "dunning_policy_id": policy.id},
-                {"name": "Tour Excluded Customer", "is_company": True, "email": "b@example.com",
-                 "dunning_policy_id": policy.id},
+                {
+                    "name": "Tour Dunned Customer",
+                    "is_company": True,
+                    "email": "a@example.com",
+                    "dunning_policy_id": policy.id,
+                },
+                {
+                    "name": "Tour Excluded Customer",
+                    "is_company": True,
+                    "email": "b@example.com",
+                    "dunning_policy_id": policy.id,
+                },
             ]
         )
-        product = env["product.product"].create({"name": "Tour repair", "type": "service",
-                                                 "taxes_id": [Command.clear()]})
+        product = env["product.product"].create(
+            {"name": "Tour repair", "type": "service", "taxes_id": [Command.clear()]}
+        )
         day = date(2031, 2, 1)
         invoices = env["account.move"].create(
             [
-                {"move_type": "out_invoice", "partner_id": customer.id, "invoice_date": day - timedelta(days=60),
-                 "invoice_date_due": day - timedelta(days=20),
-                 "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 500.0,
-                                                      "tax_ids": [Command.clear()]})]}
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": day - timedelta(days=60),
+                    "invoice_date_due": day - timedelta(days=20),
+                    "invoice_line_ids": [
+                        Command.create({"product_id": product.id, "price_unit": 500.0, "tax_ids": [Command.clear()]})
+                    ],
+                }
                 for customer in customers
             ]
         )

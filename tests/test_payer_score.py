@@ -49,7 +49,9 @@ class TestPayerScore(DunningCommon):
         self.assertEqual(self.customer.service_total_invoiced, 2800.0)
         self.assertEqual(self.customer.service_total_unpaid, 500.0)
         self.assertEqual(self.customer.service_total_paid, 2300.0)
-        self.assertEqual(self.site_tilleuls.with_env(self.env).service_total_unpaid, 500.0, "the site shows its customer's")
+        self.assertEqual(
+            self.site_tilleuls.with_env(self.env).service_total_unpaid, 500.0, "the site shows its customer's"
+        )
 
     def test_dispatcher_warned_when_planning_for_a_bad_payer(self):
         self.customer.action_compute_payer_score()

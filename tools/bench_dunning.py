@@ -32,8 +32,15 @@ def bench(env, scale):
 
     invoice_count, customer_count = SIZES.get(scale, SIZES["small"])
     company = _company(env)
-    env = env(context=dict(env.context, allowed_company_ids=[company.id], tracking_disable=True,
-                           mail_create_nolog=True, mail_notrack=True))
+    env = env(
+        context=dict(
+            env.context,
+            allowed_company_ids=[company.id],
+            tracking_disable=True,
+            mail_create_nolog=True,
+            mail_notrack=True,
+        )
+    )
     run_date = date(2045, 1, 15)
     env["service.dunning.run"].search([("company_id", "=", company.id), ("date", "=", run_date)]).unlink()
     policy = env["service.dunning.policy"].create(
@@ -42,21 +49,33 @@ def bench(env, scale):
             "company_id": company.id,
             "level_ids": [
                 Command.create({"sequence": 1, "name": "Reminder", "days": 5, "send_email": False}),
-                Command.create({"sequence": 2, "name": "Second", "days": 20, "send_email": False,
-                                "apply_indemnity": True}),
-                Command.create({"sequence": 3, "name": "Notice", "days": 45, "send_email": False,
-                                "apply_interest": True, "apply_indemnity": True, "fee_amount": 15.0}),
-                Command.create({"sequence": 4, "name": "Final", "days": 75, "send_email": False,
-                                "apply_interest": True}),
+                Command.create(
+                    {"sequence": 2, "name": "Second", "days": 20, "send_email": False, "apply_indemnity": True}
+                ),
+                Command.create(
+                    {
+                        "sequence": 3,
+                        "name": "Notice",
+                        "days": 45,
+                        "send_email": False,
+                        "apply_interest": True,
+                        "apply_indemnity": True,
+                        "fee_amount": 15.0,
+                    }
+                ),
+                Command.create(
+                    {"sequence": 4, "name": "Final", "days": 75, "send_email": False, "apply_interest": True}
+                ),
             ],
         }
     )
     customers = env["res.partner"].create(
-        [{"name": f"Bench customer {i:05d}", "is_company": True, "dunning_policy_id": policy.id}
-         for i in range(customer_count)]
+        [
+            {"name": f"Bench customer {i:05d}", "is_company": True, "dunning_policy_id": policy.id}
+            for i in range(customer_count)
+        ]
     )
-    product = env["product.product"].create({"name": "Bench service", "type": "service",
-                                             "taxes_id": [Command.clear()]})
+    product = env["product.product"].create({"name": "Bench service", "type": "service", "taxes_id": [Command.clear()]})
     started = time.perf_counter()
     for start in range(0, invoice_count, BATCH):
         moves = env["account.move"].create(
@@ -66,8 +85,11 @@ def bench(env, scale):
                     "partner_id": customers[i % customer_count].id,
                     "invoice_date": run_date - timedelta(days=(i % 120) + 30),
                     "invoice_date_due": run_date - timedelta(days=i % 120),
-                    "invoice_line_ids": [Command.create({"product_id": product.id, "price_unit": 100.0 + i % 900,
-                                                         "tax_ids": [Command.clear()]})],
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": product.id, "price_unit": 100.0 + i % 900, "tax_ids": [Command.clear()]}
+                        )
+                    ],
                 }
                 for i in range(start, min(start + BATCH, invoice_count))
             ]
@@ -79,8 +101,13 @@ def bench(env, scale):
     # Plain Odoo: read the same open invoices and total them per customer.
     started = time.perf_counter()
     env.invalidate_all()
-    domain = [("company_id", "=", company.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
-              ("payment_state", "in", ("not_paid", "partial")), ("commercial_partner_id", "in", customers.ids)]
+    domain = [
+        ("company_id", "=", company.id),
+        ("move_type", "=", "out_invoice"),
+        ("state", "=", "posted"),
+        ("payment_state", "in", ("not_paid", "partial")),
+        ("commercial_partner_id", "in", customers.ids),
+    ]
     env["account.move"].search_fetch(domain, ["commercial_partner_id", "invoice_date_due", "amount_residual"])
     env["account.move"]._read_group(domain, ["commercial_partner_id"], ["amount_residual:sum"])
     baseline = time.perf_counter() - started

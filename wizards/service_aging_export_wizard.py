@@ -35,7 +35,9 @@ class ServiceAgingExportWizard(models.TransientModel):
         bold = workbook.add_format({"bold": True})
         money = workbook.add_format({"num_format": "#,##0.00"})
         money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
-        bucket_labels = dict(self.env["service.receivable.aging"]._fields["age_bucket"]._description_selection(self.env))
+        bucket_labels = dict(
+            self.env["service.receivable.aging"]._fields["age_bucket"]._description_selection(self.env)
+        )
         used_names = set()
         for company in self.company_ids:
             name = (company.name or "")[:28].translate(str.maketrans("[]:*?/\\", "       "))
@@ -43,9 +45,9 @@ class ServiceAgingExportWizard(models.TransientModel):
                 name = f"{name[:26]}_{len(used_names)}"
             used_names.add(name)
             sheet = workbook.add_worksheet(name)
-            headers = [self.env._("Customer")] + [bucket_labels[key] for key, _label in AGE_BUCKETS] + [
-                self.env._("Total")
-            ]
+            headers = (
+                [self.env._("Customer")] + [bucket_labels[key] for key, _label in AGE_BUCKETS] + [self.env._("Total")]
+            )
             sheet.write_row(0, 0, headers, bold)
             sheet.set_column(0, 0, 40)
             sheet.set_column(1, len(headers), 14)
