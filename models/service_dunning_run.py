@@ -9,7 +9,6 @@ from odoo.exceptions import UserError
 
 from ..helpers.dunning import reached_level
 
-
 # Charges are payable 30 days after the letter (the French default payment period).
 CHARGE_PAYMENT_DAYS = 30
 
@@ -294,6 +293,7 @@ class ServiceDunningRun(models.Model):
                     }
                 )
             )
+        rate = format(company.dunning_interest_rate, ".2f") + " %"
         interest_product = company._get_dunning_product("interest")
         indemnity_product = company._get_dunning_product("indemnity")
         for item in line.item_ids:
@@ -306,7 +306,7 @@ class ServiceDunningRun(models.Model):
                                 "Late-payment interest on %(invoice)s: %(days)s days at %(rate)s",
                                 invoice=item.move_id.name,
                                 days=item.interest_days,
-                                rate=f"{company.dunning_interest_rate:.2f} %",
+                                rate=rate,
                             ),
                             "quantity": 1,
                             "price_unit": item.interest_amount,

@@ -114,10 +114,11 @@ class ServiceDunningRunLine(models.Model):
         """The French legal mentions printed on letters (art. L441-10 of the Code de commerce)."""
         self.ensure_one()
         company = self.company_id
+        rate = format(company.dunning_interest_rate, ".2f") + " %"
         return self.env._(
             "In accordance with article L441-10 of the French Commercial Code, any amount not paid by its due date "
             "bears late-payment penalties at the annual rate of %(rate)s, from the day after the due date, "
             "and a fixed indemnity for recovery costs of %(indemnity)s per invoice.",
-            rate=f"{company.dunning_interest_rate:.2f} %",
+            rate=rate,
             indemnity=company.currency_id.format(company.dunning_indemnity_amount),
         )
