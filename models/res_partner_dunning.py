@@ -157,7 +157,7 @@ class ResPartner(models.Model):
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
     def _compute_payer_score(self):
-        """Store the payer score and grade of these customers, in one query and one write per grade."""
+        """Store the payer score and grade of these customers, from one query for all of them."""
         today = fields.Date.context_today(self)
         statistics = self._get_payer_statistics(today)
         for partner in self:

@@ -203,6 +203,8 @@ class ServiceDunningRun(models.Model):
             policy = partner._get_dunning_policy(company, default_policies)
             if not policy:
                 continue
+            if policy not in levels_by_policy:
+                levels_by_policy[policy] = list(policy._get_sorted_levels())
             items, top_level = self._prepare_item_vals_list(partner_moves, levels_by_policy[policy])
             if not top_level:
                 continue
