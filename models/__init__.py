@@ -20,3 +20,4 @@ from . import service_order
 from . import service_intervention
 from . import res_partner
 from . import res_users
+from . import service_intervention_part

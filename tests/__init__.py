@@ -14,3 +14,4 @@ from . import test_service_contract_indexation
 from . import test_service_contract_security
 from . import test_service_intervention
 from . import test_preventive_plan
+from . import test_intervention_part
