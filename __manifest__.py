@@ -35,6 +35,8 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "data/service_billing_data.xml",
+        "views/service_billing_views.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",

@@ -21,3 +21,10 @@ from . import service_intervention
 from . import res_partner
 from . import res_users
 from . import service_intervention_part
+from . import service_billing_period
+from . import service_labour_rate
+from . import account_move
+from . import account_move_line
+from . import service_contract_line_billing
+from . import service_contract_billing
+from . import service_intervention_billing

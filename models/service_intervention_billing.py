@@ -95,6 +95,25 @@ class ServiceIntervention(models.Model):
             ("actual_end", "<", month_start),
         ]
 
+    def action_bill_now(self):
+        """Invoice the selected interventions that are due for billing."""
+        self.env["service.contract"]._check_billing_access()
+        self.check_access("read")
+        today = fields.Date.context_today(self)
+        moves = self.env["account.move"]
+        for company, interventions in self.sudo().grouped("company_id").items():
+            moves |= interventions.with_company(company)._bill_interventions(today)
+        failed = self.filtered("billing_error")
+        if failed and not moves:
+            raise UserError("\n".join(set(failed.mapped("billing_error"))))
+        if not moves:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"type": "info", "message": self.env._("Nothing is due for billing.")},
+            }
+        return moves.with_env(self.env)._get_service_invoices_action()
+
     # ------------------------------------------------------------------
     # What is charged
     # ------------------------------------------------------------------
@@ -106,10 +125,8 @@ class ServiceIntervention(models.Model):
     def _is_travel_covered(self):
         """Travel is covered by a warranty in force that covers it, or by a contract line that includes it."""
         self.ensure_one()
-        if self.equipment_id:
-            warranties = self.equipment_id._get_warranties_at(self._get_coverage_date())
-            if warranties.filtered("cover_travel"):
-                return True
+        if self._get_warranties_in_force().filtered("cover_travel"):
+            return True
         lines = self.contract_id.line_ids
         if self.equipment_id:
             lines = lines.filtered(lambda line: self.equipment_id in line.equipment_ids)
@@ -310,7 +327,9 @@ class ServiceIntervention(models.Model):
                 part.name or part.product_id.display_name,
                 part.quantity,
                 part.product_uom_id or part.product_id.uom_id,
-                part.price_unit,
+                self.company_id.currency_id._convert(
+                    part.price_unit, currency, self.company_id, self._get_coverage_date()
+                ),
                 part.covered,
             )
         return vals_list

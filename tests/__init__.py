@@ -15,3 +15,5 @@ from . import test_service_contract_security
 from . import test_service_intervention
 from . import test_preventive_plan
 from . import test_intervention_part
+from . import test_billing_helper
+from . import test_contract_billing
