@@ -157,7 +157,7 @@ class AccountMove(models.Model):
         for plan, move in zip(plans, moves, strict=True):
             if plan.get("periods"):
                 period_vals += plan["record"]._after_billing(plan, move)
-            if plan.get("policy", plan["record"][:1].invoice_policy) == "post_send":
+            if (plan.get("policy") or plan["record"].invoice_policy) == "post_send":
                 to_post |= move
         if period_vals:
             self.env["service.billing.period"].create(period_vals)

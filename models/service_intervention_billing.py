@@ -61,6 +61,7 @@ class ServiceIntervention(models.Model):
             else:
                 intervention.invoice_state = "covered"
 
+    @api.depends("invoice_state", "service_order_id.is_done", "contract_id.billing_rule", "actual_end")
     def _compute_billing_due(self):
         due = self.filtered_domain(self._get_billing_due_domain(fields.Date.context_today(self)))
         for intervention in self:

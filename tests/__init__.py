@@ -17,3 +17,4 @@ from . import test_preventive_plan
 from . import test_intervention_part
 from . import test_billing_helper
 from . import test_contract_billing
+from . import test_intervention_billing
