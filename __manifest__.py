@@ -45,6 +45,7 @@
         "demo/service_index_demo.xml",
         "demo/service_contract_demo.xml",
         "demo/service_intervention_demo.xml",
+        "demo/service_billing_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

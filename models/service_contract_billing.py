@@ -123,15 +123,17 @@ class ServiceContract(models.Model):
         worker, a second run or a run restarted after a crash bills nothing twice.
         """
         today = fields.Date.context_today(self)
-        Intervention = self.env["service.intervention"]
-        for company in self.env["res.company"].search([]):
-            domain = [("company_id", "=", company.id), *self._get_billing_due_domain(today)]
-            failed = self._get_failed_today_domain(today)
-            contracts = self.search(domain + failed, limit=batch_size, order="next_invoice_date, id")
+        # the job bills every company, whichever companies its user works in
+        Contract = self.sudo()
+        Intervention = Contract.env["service.intervention"]
+        for company in Contract.env["res.company"].search([]):
+            domain = [("company_id", "=", company.id), *Contract._get_billing_due_domain(today)]
+            failed = Contract._get_failed_today_domain(today)
+            contracts = Contract.search(domain + failed, limit=batch_size, order="next_invoice_date, id")
             interventions = Intervention.browse()
             if len(contracts) < batch_size:
                 interventions = Intervention.search(
-                    [("company_id", "=", company.id), *Intervention._get_billing_due_domain(today)],
+                    [("company_id", "=", company.id), *Intervention._get_billing_due_domain(today), *failed],
                     limit=(batch_size - len(contracts)) * 4,
                     order="id",
                 )
@@ -140,8 +142,8 @@ class ServiceContract(models.Model):
             contracts.with_company(company)._bill_periodic(today)
             if interventions:
                 interventions.with_company(company)._bill_interventions(today)
-            remaining = self.search_count(self._get_billing_due_domain(today) + failed) + Intervention.search_count(
-                Intervention._get_billing_due_domain(today)
+            remaining = Contract.search_count(Contract._get_billing_due_domain(today) + failed) + Intervention.search_count(
+                Intervention._get_billing_due_domain(today) + failed
             )
             self.env["ir.cron"]._notify_progress(done=len(contracts) + len(interventions), remaining=remaining)
             return
@@ -367,10 +369,31 @@ class ServiceContract(models.Model):
     def _is_retryable_error(self, error):
         return isinstance(error, psycopg2.OperationalError)
 
-    def _service_demo_bill(self):
-        """Demo: bill the demo contracts and interventions as of four months ago, then two, then today."""
+    @api.model
+    def _service_demo_bill(self, company_id):
+        """Demo: bill the company's contracts and interventions four months ago, two months ago and today,
+        then register the payment of part of the oldest posted invoices; the others stay due or overdue."""
+        company = self.env["res.company"].browse(company_id)
+        env = self.with_company(company).with_context(allowed_company_ids=company.ids).env
         today = fields.Date.context_today(self)
-        contracts = self.search([("company_id", "=", self.env.company.id), ("state", "in", BILLABLE_STATES)])
-        contracts.write({"billing_start_date": today.replace(day=1) - relativedelta(months=4)})
+        start = today.replace(day=1) - relativedelta(months=4)
+        contracts = env["service.contract"].search([("company_id", "=", company.id), ("state", "in", BILLABLE_STATES)])
+        contracts.write({"billing_start_date": start})
+        Intervention = env["service.intervention"]
         for months in (4, 2, 0):
-            contracts._bill(today - relativedelta(months=months))
+            day = today - relativedelta(months=months)
+            contracts._bill_periodic(day)
+            Intervention.search(
+                [("company_id", "=", company.id), *Intervention._get_billing_due_domain(day)]
+            )._bill_interventions(day)
+        invoices = env["account.move"].search(
+            [("company_id", "=", company.id), ("service_billing", "=", True), ("state", "=", "posted")],
+            order="invoice_date, id",
+        )
+        # no e-mail leaves the demo database by itself
+        invoices.sending_data = False
+        to_pay = invoices.filtered(lambda m: m.invoice_date <= today - relativedelta(months=2))[::2]
+        for invoice in to_pay:
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=invoice.ids
+            ).create({"payment_date": invoice.invoice_date_due})._create_payments()

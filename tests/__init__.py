@@ -18,3 +18,6 @@ from . import test_intervention_part
 from . import test_billing_helper
 from . import test_contract_billing
 from . import test_intervention_billing
+from . import test_billing_runs
+from . import test_deferred_revenue
+from . import test_billing_mail
