@@ -11,9 +11,7 @@ from odoo.addons.service_management.helpers import billing
 class AccountMove(models.Model):
     _inherit = "account.move"
 
-    service_contract_id = fields.Many2one(
-        "service.contract", string="Service Contract", index="btree_not_null", readonly=True, copy=False
-    )
+    service_contract_id = fields.Many2one("service.contract", index="btree_not_null", readonly=True, copy=False)
     service_billing = fields.Boolean(
         string="From Service Billing", readonly=True, copy=False, index=True, help="Created by the service billing run."
     )
@@ -50,7 +48,9 @@ class AccountMove(models.Model):
 
     def _compute_service_deferral_entry_count(self):
         counts = dict(
-            self._read_group([("service_deferral_invoice_id", "in", self.ids)], ["service_deferral_invoice_id"], ["__count"])
+            self._read_group(
+                [("service_deferral_invoice_id", "in", self.ids)], ["service_deferral_invoice_id"], ["__count"]
+            )
         )
         for move in self:
             move.service_deferral_entry_count = counts.get(move, 0)
@@ -96,6 +96,7 @@ class AccountMove(models.Model):
 
     @api.model
     def _service_get_sale_journal(self, company):
+        """The company's first sales journal."""
         journal = self.env["account.journal"].search(
             [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "sale")], limit=1
         )
@@ -206,7 +207,11 @@ class AccountMove(models.Model):
         digits = self.company_id.currency_id.decimal_places
         schedule = defaultdict(lambda: defaultdict(float))
         for line in self._get_service_deferral_lines():
-            key = (line.account_id, line.service_income_account_id, frozenset((line.analytic_distribution or {}).items()))
+            key = (
+                line.account_id,
+                line.service_income_account_id,
+                frozenset((line.analytic_distribution or {}).items()),
+            )
             for month, amount in billing.spread_by_month(
                 -line.balance, line.service_deferred_start, line.service_deferred_end, digits
             ):
@@ -218,7 +223,8 @@ class AccountMove(models.Model):
         existing = {
             (invoice.id, month)
             for invoice, month in self._read_group(
-                [("service_deferral_invoice_id", "in", self.ids)], ["service_deferral_invoice_id", "service_deferral_month:day"]
+                [("service_deferral_invoice_id", "in", self.ids)],
+                ["service_deferral_invoice_id", "service_deferral_month:day"],
             )
         }
         vals_list = []
@@ -249,9 +255,7 @@ class AccountMove(models.Model):
 
     def _service_prepare_recognition_vals(self, journal, month, amounts):
         self.ensure_one()
-        label = self.env._(
-            "Revenue of %(month)s from %(invoice)s", month=month.strftime("%m/%Y"), invoice=self.name
-        )
+        label = self.env._("Revenue of %(month)s from %(invoice)s", month=month.strftime("%m/%Y"), invoice=self.name)
         line_vals = []
         for (deferred, income, analytic), amount in amounts.items():
             if self.company_id.currency_id.is_zero(amount):

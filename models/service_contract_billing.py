@@ -99,8 +99,10 @@ class ServiceContract(models.Model):
     @api.model
     def _check_billing_access(self):
         user = self.env.user
-        if self.env.su or user.has_group("account.group_account_invoice") or user.has_group(
-            "service_management.group_service_manager"
+        if (
+            self.env.su
+            or user.has_group("account.group_account_invoice")
+            or user.has_group("service_management.group_service_manager")
         ):
             return
         raise AccessError(self.env._("Only billing clerks and service managers can run the billing."))
@@ -142,9 +144,9 @@ class ServiceContract(models.Model):
             contracts.with_company(company)._bill_periodic(today)
             if interventions:
                 interventions.with_company(company)._bill_interventions(today)
-            remaining = Contract.search_count(Contract._get_billing_due_domain(today) + failed) + Intervention.search_count(
-                Intervention._get_billing_due_domain(today) + failed
-            )
+            remaining = Contract.search_count(
+                Contract._get_billing_due_domain(today) + failed
+            ) + Intervention.search_count(Intervention._get_billing_due_domain(today) + failed)
             self.env["ir.cron"]._notify_progress(done=len(contracts) + len(interventions), remaining=remaining)
             return
         self.env["ir.cron"]._notify_progress(done=0, remaining=0)
@@ -187,10 +189,10 @@ class ServiceContract(models.Model):
         if not contracts:
             return self.env["account.move"]
         changes = contracts.line_ids._get_price_changes()
-        plans, errors = [], {}
+        plans, errors, journals = [], {}, {}
         for contract in contracts:
             try:
-                plan = contract._prepare_billing_plan(today, changes)
+                plan = contract._prepare_billing_plan(today, changes, journals)
             except UserError as error:
                 errors[contract] = str(error)
                 continue
@@ -210,7 +212,7 @@ class ServiceContract(models.Model):
         if cleared:
             cleared.write({"billing_error": False, "billing_error_date": False})
 
-    def _prepare_billing_plan(self, today, changes):
+    def _prepare_billing_plan(self, today, changes, journals=None):
         """What billing this contract on ``today`` creates: the invoice values and the periods it bills."""
         self.ensure_one()
         periods = []
@@ -222,7 +224,7 @@ class ServiceContract(models.Model):
                 periods.append((line, period))
         if not periods:
             return None
-        invoice_vals = self._prepare_invoice_vals(today)
+        invoice_vals = self._prepare_invoice_vals(today, journals=journals)
         invoice_vals["invoice_line_ids"] = [fields.Command.create(vals) for vals in line_vals]
         return {
             "record": self,
@@ -230,15 +232,21 @@ class ServiceContract(models.Model):
             "periods": periods,
         }
 
-    def _prepare_invoice_vals(self, invoice_date, partner=None):
-        """The header of an invoice of this contract (or of a customer without contract, ``self`` empty)."""
+    def _prepare_invoice_vals(self, invoice_date, partner=None, journals=None):
+        """The header of an invoice of this contract (or of a customer without contract, ``self`` empty).
+
+        ``journals`` caches the sales journal of each company during one run.
+        """
         partner = partner or self.partner_invoice_id
         company = self.company_id or self.env.company
+        journals = {} if journals is None else journals
+        if company not in journals:
+            journals[company] = self.env["account.move"]._service_get_sale_journal(company)
         vals = {
             "move_type": "out_invoice",
             "company_id": company.id,
             "partner_id": partner.id,
-            "journal_id": self.env["account.move"]._service_get_sale_journal(company).id,
+            "journal_id": journals[company].id,
             "invoice_date": invoice_date,
             "service_billing": True,
         }
@@ -334,7 +342,6 @@ class ServiceContract(models.Model):
 
     def _after_billing(self, plan, move):
         """Record the periods ``plan`` billed on ``move`` (the unique index refuses a period billed twice)."""
-        Period = self.env["service.billing.period"]
         vals_list = []
         for line, (period_start, period_end, date_from, date_to) in plan["periods"]:
             vals_list.append(
@@ -394,6 +401,6 @@ class ServiceContract(models.Model):
         invoices.sending_data = False
         to_pay = invoices.filtered(lambda m: m.invoice_date <= today - relativedelta(months=2))[::2]
         for invoice in to_pay:
-            env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            ).create({"payment_date": invoice.invoice_date_due})._create_payments()
+            env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+                {"payment_date": invoice.invoice_date_due}
+            )._create_payments()

@@ -28,7 +28,7 @@ class ServiceIntervention(models.Model):
         help="Finished work with something to charge is to invoice; work the contract or a warranty covers "
         "entirely has nothing to bill.",
     )
-    invoice_id = fields.Many2one("account.move", string="Invoice", compute="_compute_invoice_state", store=True)
+    invoice_id = fields.Many2one("account.move", compute="_compute_invoice_state", store=True)
     billing_due = fields.Boolean(
         compute="_compute_billing_due",
         search="_search_billing_due",
@@ -212,12 +212,12 @@ class ServiceIntervention(models.Model):
             (rate.company_id, rate.intervention_type): rate.product_id
             for rate in self.env["service.labour.rate"].search([("company_id", "in", due.company_id.ids)])
         }
-        plans, errors = [], {}
+        plans, errors, journals = [], {}, {}
         for interventions in groups.values():
             if interventions - locked:
                 continue  # being billed by another worker
             try:
-                plans.append(interventions._prepare_billing_plan(today, rates))
+                plans.append(interventions._prepare_billing_plan(today, rates, journals))
             except UserError as error:
                 errors[interventions] = str(error)
         moves = self.env["account.move"]._service_create_invoices(plans, errors)
@@ -229,14 +229,16 @@ class ServiceIntervention(models.Model):
             billed.write({"billing_error": False, "billing_error_date": False})
         return moves
 
-    def _prepare_billing_plan(self, today, rates):
+    def _prepare_billing_plan(self, today, rates, journals=None):
         """One invoice for these interventions (same customer, contract and currency)."""
         first = self[0]
         contract = first.contract_id
         partner = contract.partner_invoice_id or self.env["res.partner"].browse(
             first.partner_id.address_get(["invoice"])["invoice"]
         )
-        invoice_vals = contract._prepare_invoice_vals(today, partner=partner)
+        invoice_vals = contract.with_company(first.company_id)._prepare_invoice_vals(
+            today, partner=partner, journals=journals
+        )
         if not contract:
             invoice_vals["invoice_origin"] = ", ".join(self.mapped("name"))[:200]
         lines = []

@@ -11,7 +11,9 @@ class BillingCommon(ServiceCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.tax_20 = cls.env["account.tax"].create({"name": "VAT 20 (billing test)", "amount": 20, "type_tax_use": "sale"})
+        cls.tax_20 = cls.env["account.tax"].create(
+            {"name": "VAT 20 (billing test)", "amount": 20, "type_tax_use": "sale"}
+        )
         cls.maintenance = cls.env["product.product"].create(
             {
                 "name": "Lift Maintenance (billing)",
@@ -36,9 +38,7 @@ class BillingCommon(ServiceCommon):
             "recurring_rule_type": unit,
             "recurring_interval": 1,
             "payment_term_id": cls.payment_term.id,
-            "lines": [
-                fields.Command.create({"product_id": cls.maintenance.id, "quantity": 1, "price_unit": price})
-            ],
+            "lines": [fields.Command.create({"product_id": cls.maintenance.id, "quantity": 1, "price_unit": price})],
         }
         values.update(vals)
         contract = cls._create_contract(lines=values.pop("lines"), **values)
@@ -68,4 +68,6 @@ class BillingCommon(ServiceCommon):
         return records._bill(day)
 
     def _amounts(self, move):
-        return [(line.price_subtotal, line.service_period_start, line.service_period_end) for line in move.invoice_line_ids]
+        return [
+            (line.price_subtotal, line.service_period_start, line.service_period_end) for line in move.invoice_line_ids
+        ]

@@ -27,11 +27,19 @@ class TestBillingHelper(BaseCase):
         arrears = billing.periods_to_bill(anchor, "monthly", 1, date(2024, 1, 20), None, None, date(2024, 3, 1), True)
         self.assertEqual(len(arrears), 2)
         self.assertEqual(
-            billing.periods_to_bill(anchor, "monthly", 1, date(2024, 1, 20), None, date(2024, 2, 29), date(2024, 3, 1), True),
+            billing.periods_to_bill(
+                anchor, "monthly", 1, date(2024, 1, 20), None, date(2024, 2, 29), date(2024, 3, 1), True
+            ),
             [],
         )
-        self.assertEqual(billing.next_due_date(anchor, "monthly", 1, date(2024, 1, 20), None, date(2024, 2, 29), True), date(2024, 4, 1))
-        self.assertEqual(billing.next_due_date(anchor, "monthly", 1, date(2024, 1, 20), None, date(2024, 2, 29), False), date(2024, 3, 1))
+        self.assertEqual(
+            billing.next_due_date(anchor, "monthly", 1, date(2024, 1, 20), None, date(2024, 2, 29), True),
+            date(2024, 4, 1),
+        )
+        self.assertEqual(
+            billing.next_due_date(anchor, "monthly", 1, date(2024, 1, 20), None, date(2024, 2, 29), False),
+            date(2024, 3, 1),
+        )
 
     def test_every_two_months_and_the_end_of_the_contract(self):
         anchor = date(2025, 1, 1)
@@ -45,18 +53,27 @@ class TestBillingHelper(BaseCase):
                 (date(2025, 3, 1), date(2025, 4, 30), date(2025, 3, 1), date(2025, 4, 15)),
             ],
         )
-        self.assertIsNone(billing.next_due_date(anchor, "monthly", 2, date(2025, 1, 1), date(2025, 4, 15), date(2025, 4, 15), False))
+        self.assertIsNone(
+            billing.next_due_date(anchor, "monthly", 2, date(2025, 1, 1), date(2025, 4, 15), date(2025, 4, 15), False)
+        )
 
     def test_day_fraction_and_split(self):
-        self.assertEqual(billing.day_fraction(date(2024, 2, 10), date(2024, 3, 31), date(2024, 1, 1), date(2024, 3, 31)), (51, 91))
         self.assertEqual(
-            billing.split_at(date(2025, 1, 1), date(2025, 1, 31), [date(2024, 6, 1), date(2025, 1, 17), date(2025, 2, 1)]),
+            billing.day_fraction(date(2024, 2, 10), date(2024, 3, 31), date(2024, 1, 1), date(2024, 3, 31)), (51, 91)
+        )
+        self.assertEqual(
+            billing.split_at(
+                date(2025, 1, 1), date(2025, 1, 31), [date(2024, 6, 1), date(2025, 1, 17), date(2025, 2, 1)]
+            ),
             [(date(2025, 1, 1), date(2025, 1, 16)), (date(2025, 1, 17), date(2025, 1, 31))],
         )
 
     def test_spread_by_month_adds_up_exactly(self):
         spread = billing.spread_by_month(1000.0, date(2025, 1, 15), date(2025, 4, 14))
-        self.assertEqual([month for month, _amount in spread], [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1), date(2025, 4, 1)])
+        self.assertEqual(
+            [month for month, _amount in spread],
+            [date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1), date(2025, 4, 1)],
+        )
         self.assertEqual(round(sum(amount for _month, amount in spread), 2), 1000.0)
         self.assertEqual(spread[0][1], round(1000.0 * 17 / 90, 2))
         leap = billing.spread_by_month(366.0, date(2024, 1, 1), date(2024, 12, 31))

@@ -8,7 +8,7 @@ from .common import PdfReportCase
 
 @tagged("post_install", "-at_install")
 class TestBillingMail(PdfReportCase):
-    """"Post and e-mail" contracts: the invoice is posted, queued, then Odoo's sending job mails its PDF."""
+    """ "Post and e-mail" contracts: the invoice is posted, queued, then Odoo's sending job mails its PDF."""
 
     def test_posted_invoice_is_queued_then_mailed_with_its_pdf(self):
         customer = self.env["res.partner"].create(

@@ -21,8 +21,7 @@ class TestBillingRuns(BillingCommon):
             if not Contract.search_count(
                 Contract._get_billing_due_domain(today) + Contract._get_failed_today_domain(today)
             ) and not self.env["service.intervention"].search_count(
-                self.env["service.intervention"]._get_billing_due_domain(today)
-                + [("billing_error_date", "=", False)]
+                self.env["service.intervention"]._get_billing_due_domain(today) + [("billing_error_date", "=", False)]
             ):
                 return
 
@@ -175,7 +174,7 @@ class TestBillingConcurrency(TransactionCase):
                 }
             )
             contract.action_start()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
         self.ids = {"partner": partner.id, "product": product.id, "contract": contract.id}
         self.envs = [api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
         self.addCleanup(self._clean_up)
@@ -193,7 +192,7 @@ class TestBillingConcurrency(TransactionCase):
             contract.unlink()
             env["product.product"].browse(self.ids["product"]).unlink()
             env["res.partner"].browse(self.ids["partner"]).unlink()
-            cr.commit()
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_two_workers_bill_one_invoice(self):
         env1, env2 = self.envs

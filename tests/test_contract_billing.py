@@ -65,15 +65,16 @@ class TestContractBilling(BillingCommon):
         self.assertEqual(self._amounts(full_year), [(3660.0, date(2025, 1, 1), date(2025, 12, 31))])
 
     def test_yearly_in_advance_backlog_and_contract_end(self):
-        contract = self._create_billing_contract(
-            price=1200.0, unit="yearly", start=date(2023, 7, 1), duration_value=2
-        )
+        contract = self._create_billing_contract(price=1200.0, unit="yearly", start=date(2023, 7, 1), duration_value=2)
         self.assertEqual(contract.date_end, date(2025, 6, 30))
         invoice = self._bill(contract, date(2025, 1, 1))
         self.assertEqual(
             self._amounts(invoice),
-            [(604.93, date(2023, 7, 1), date(2023, 12, 31)), (1200.0, date(2024, 1, 1), date(2024, 12, 31)),
-             (595.07, date(2025, 1, 1), date(2025, 6, 30))],
+            [
+                (604.93, date(2023, 7, 1), date(2023, 12, 31)),
+                (1200.0, date(2024, 1, 1), date(2024, 12, 31)),
+                (595.07, date(2025, 1, 1), date(2025, 6, 30)),
+            ],
         )
         self.assertFalse(contract.next_invoice_date, "everything up to the end is billed")
         self.assertFalse(self._bill(contract, date(2026, 1, 1)))
@@ -132,7 +133,10 @@ class TestContractBilling(BillingCommon):
     def test_fiscal_position_maps_the_taxes(self):
         tax_0 = self.env["account.tax"].create({"name": "VAT 0 export (billing)", "amount": 0, "type_tax_use": "sale"})
         export = self.env["account.fiscal.position"].create(
-            {"name": "Export (billing)", "tax_ids": [fields.Command.create({"tax_src_id": self.tax_20.id, "tax_dest_id": tax_0.id})]}
+            {
+                "name": "Export (billing)",
+                "tax_ids": [fields.Command.create({"tax_src_id": self.tax_20.id, "tax_dest_id": tax_0.id})],
+            }
         )
         self.customer.property_account_position_id = export
         contract = self._create_billing_contract()
@@ -161,7 +165,9 @@ class TestContractBilling(BillingCommon):
         self.assertEqual(february.invoice_line_ids.mapped("price_subtotal"), [100.0])
 
     def test_bill_from_date_skips_periods_billed_elsewhere(self):
-        contract = self._create_billing_contract(start=date(2024, 1, 1), duration_value=3, billing_start_date=date(2025, 3, 1))
+        contract = self._create_billing_contract(
+            start=date(2024, 1, 1), duration_value=3, billing_start_date=date(2025, 3, 1)
+        )
         invoice = self._bill(contract, date(2025, 3, 5))
         self.assertEqual(self._amounts(invoice), [(300.0, date(2025, 3, 1), date(2025, 3, 31))])
 
@@ -190,7 +196,9 @@ class TestForeignCurrencyContract(BillingCommon):
             {"name": "2025-01-01", "rate": 1.25, "currency_id": usd.id, "company_id": company.id}
         )
         self.env.user.company_ids |= company
-        customer = self.env["res.partner"].create({"name": "Geneva Hotel Group", "is_company": True, "company_id": company.id})
+        customer = self.env["res.partner"].create(
+            {"name": "Geneva Hotel Group", "is_company": True, "company_id": company.id}
+        )
         vat = self.env.ref("service_management.account_tax_vat_20_demo")
         product = self.env["product.product"].create(
             {"name": "Lift Care (USD)", "type": "service", "taxes_id": [fields.Command.set(vat.ids)]}

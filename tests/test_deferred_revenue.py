@@ -28,7 +28,10 @@ class TestDeferredRevenue(BillingCommon):
 
     def test_yearly_invoice_recognised_month_by_month(self):
         contract = self._create_billing_contract(
-            price=1000.0, unit="yearly", start=date(2025, 1, 15), invoice_policy="post_send",
+            price=1000.0,
+            unit="yearly",
+            start=date(2025, 1, 15),
+            invoice_policy="post_send",
             analytic_account_id=self.analytic.id,
         )
         invoice = contract._bill(date(2025, 1, 15))
@@ -36,7 +39,9 @@ class TestDeferredRevenue(BillingCommon):
         line = invoice.invoice_line_ids
         self.assertEqual(line.account_id, self.deferred, "the year's revenue waits on the deferred account")
         self.assertEqual(line.service_income_account_id, self.income)
-        self.assertEqual((line.service_deferred_start, line.service_deferred_end), (date(2025, 1, 15), date(2025, 12, 31)))
+        self.assertEqual(
+            (line.service_deferred_start, line.service_deferred_end), (date(2025, 1, 15), date(2025, 12, 31))
+        )
         self.assertEqual(invoice.service_deferral_next_date, date(2025, 1, 31))
 
         Move = self.env["account.move"]
@@ -61,9 +66,7 @@ class TestDeferredRevenue(BillingCommon):
             Move._cron_service_recognize_revenue()
         entries = invoice.service_deferral_entry_ids
         self.assertEqual(len(entries), 12)
-        self.assertEqual(
-            sorted(month.month for month in entries.mapped("service_deferral_month")), list(range(1, 13))
-        )
+        self.assertEqual(sorted(month.month for month in entries.mapped("service_deferral_month")), list(range(1, 13)))
         self.assertAlmostEqual(-self._balance(self.income, entries), 961.64, places=2)
         self.assertAlmostEqual(self._balance(self.deferred, entries) + invoice.invoice_line_ids.balance, 0.0, places=2)
         self.assertFalse(invoice.service_deferral_next_date, "fully recognised")
@@ -72,7 +75,9 @@ class TestDeferredRevenue(BillingCommon):
         self.assertEqual(len(invoice.service_deferral_entry_ids), 12, "never twice")
 
     def test_recognition_entry_can_be_reversed(self):
-        contract = self._create_billing_contract(price=900.0, unit="quarterly", start=date(2025, 1, 1), invoice_policy="post_send")
+        contract = self._create_billing_contract(
+            price=900.0, unit="quarterly", start=date(2025, 1, 1), invoice_policy="post_send"
+        )
         invoice = contract._bill(date(2025, 1, 1))
         with freeze_time("2025-02-01"):
             self.env["account.move"]._cron_service_recognize_revenue()

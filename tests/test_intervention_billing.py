@@ -15,12 +15,22 @@ class TestInterventionBilling(BillingCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.labour = cls.env["product.product"].create(
-            {"name": "Corrective Labour (test)", "type": "service", "list_price": 80.0, "uom_id": cls.env.ref("uom.product_uom_hour").id, "uom_po_id": cls.env.ref("uom.product_uom_hour").id}
+            {
+                "name": "Corrective Labour (test)",
+                "type": "service",
+                "list_price": 80.0,
+                "uom_id": cls.env.ref("uom.product_uom_hour").id,
+                "uom_po_id": cls.env.ref("uom.product_uom_hour").id,
+            }
         )
         cls.env["service.labour.rate"].create({"intervention_type": "corrective", "product_id": cls.labour.id})
-        cls.travel = cls.env["product.product"].create({"name": "Travel Lyon (test)", "type": "service", "list_price": 40.0})
+        cls.travel = cls.env["product.product"].create(
+            {"name": "Travel Lyon (test)", "type": "service", "list_price": 40.0}
+        )
         cls.company.service_travel_product_id = cls.travel
-        cls.sensor = cls.env["product.product"].create({"name": "Door Sensor (test)", "type": "consu", "list_price": 85.5})
+        cls.sensor = cls.env["product.product"].create(
+            {"name": "Door Sensor (test)", "type": "consu", "list_price": 85.5}
+        )
         cls.lift = cls._create_equipment(name="Lift B", installation_date=date(2015, 1, 1))
 
     def _billable_lines(self):
@@ -41,7 +51,11 @@ class TestInterventionBilling(BillingCommon):
         )
 
     def _lines(self, move):
-        return [(line.name, line.quantity, line.price_unit) for line in move.invoice_line_ids if line.display_type == "product"]
+        return [
+            (line.name, line.quantity, line.price_unit)
+            for line in move.invoice_line_ids
+            if line.display_type == "product"
+        ]
 
     def test_intervention_without_contract_charges_time_travel_and_parts(self):
         intervention = self._create_done_intervention(hours=2.5)
@@ -53,7 +67,11 @@ class TestInterventionBilling(BillingCommon):
         self.assertEqual(len(invoice), 1)
         self.assertEqual(
             self._lines(invoice),
-            [("Labour: 2.50 h (Corrective)", 2.5, 80.0), ("Travel Lyon (test)", 1.0, 40.0), ("Door Sensor (test)", 2.0, 85.5)],
+            [
+                ("Labour: 2.50 h (Corrective)", 2.5, 80.0),
+                ("Travel Lyon (test)", 1.0, 40.0),
+                ("Door Sensor (test)", 2.0, 85.5),
+            ],
         )
         self.assertEqual(invoice.amount_untaxed, 411.0)
         self.assertEqual(invoice.partner_id, self.customer)
@@ -125,7 +143,9 @@ class TestInterventionBilling(BillingCommon):
         contract = self._create_billing_contract(
             rule="service_order", invoice_policy="post_send", lines=self._billable_lines()
         )
-        order = self.env["service.order"].create({"name": "Modernisation", "partner_id": self.customer.id, "contract_id": contract.id})
+        order = self.env["service.order"].create(
+            {"name": "Modernisation", "partner_id": self.customer.id, "contract_id": contract.id}
+        )
         first = self._create_done_intervention(contract_id=contract.id, service_order_id=order.id)
         second = self.env["service.intervention"].create(
             {"partner_id": self.customer.id, "contract_id": contract.id, "service_order_id": order.id}
@@ -167,7 +187,11 @@ class TestInterventionBilling(BillingCommon):
                     "partner_id": self.customer.id,
                     "invoice_line_ids": [
                         fields.Command.create(
-                            {"display_type": "line_section", "name": "Again", "service_intervention_id": intervention.id}
+                            {
+                                "display_type": "line_section",
+                                "name": "Again",
+                                "service_intervention_id": intervention.id,
+                            }
                         )
                     ],
                 }
