@@ -76,18 +76,24 @@ class ServiceContract(models.Model):
         today = fields.Date.context_today(self)
         moves = self.sudo()._bill(today)
         errors = self.filtered("billing_error")
-        if errors and len(self) == 1:
-            raise UserError(errors.billing_error)
+        if errors:
+            message = (
+                errors.billing_error
+                if len(self) == 1
+                else self.env._("%(count)s contracts could not be billed: see their errors.", count=len(errors))
+            )
+            return self._billing_notification(message, "danger")
         if not moves:
-            message = self.env._("Nothing is due for billing today.")
-            if errors:
-                message = self.env._("%(count)s contracts could not be billed: see their errors.", count=len(errors))
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {"type": "warning" if errors else "info", "message": message, "sticky": False},
-            }
+            return self._billing_notification(self.env._("Nothing is due for billing today."), "info")
         return moves.with_env(self.env)._get_service_invoices_action()
+
+    @api.model
+    def _billing_notification(self, message, kind):
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"type": kind, "message": message, "sticky": kind == "danger"},
+        }
 
     def action_view_invoices(self):
         self.ensure_one()

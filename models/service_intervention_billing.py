@@ -43,6 +43,7 @@ class ServiceIntervention(models.Model):
         "actual_duration",
         "part_ids.covered",
         "part_ids.quantity",
+        "part_ids.price_unit",
         "contract_id.line_ids.cover_travel",
         "invoice_line_ids.parent_state",
     )
@@ -106,13 +107,13 @@ class ServiceIntervention(models.Model):
             moves |= interventions.with_company(company)._bill_interventions(today)
         failed = self.filtered("billing_error")
         if failed and not moves:
-            raise UserError("\n".join(set(failed.mapped("billing_error"))))
+            return self.env["service.contract"]._billing_notification(
+                "\n".join(sorted(set(failed.mapped("billing_error")))), "danger"
+            )
         if not moves:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {"type": "info", "message": self.env._("Nothing is due for billing.")},
-            }
+            return self.env["service.contract"]._billing_notification(
+                self.env._("Nothing is due for billing."), "info"
+            )
         return moves.with_env(self.env)._get_service_invoices_action()
 
     # ------------------------------------------------------------------

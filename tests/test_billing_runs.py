@@ -74,6 +74,11 @@ class TestBillingRuns(BillingCommon):
         self.assertTrue(broken.billing_error_date)
         self.assertEqual(broken.next_invoice_date, date(2025, 1, 1), "still due")
 
+        action = broken.action_bill_now()
+        self.assertEqual(action["params"]["type"], "danger")
+        self.assertIn("deprecated", action["params"]["message"])
+        self.assertTrue(broken.billing_error, "the error stays on the contract")
+
         deprecated.deprecated = False
         with freeze_time("2025-01-06"):
             self._run_cron()
