@@ -268,6 +268,8 @@ class ServiceContract(models.Model):
             )
             if self.payment_term_id:
                 vals["invoice_payment_term_id"] = self.payment_term_id.id
+        if "invoice_payment_term_id" not in vals and not partner.property_payment_term_id:
+            vals["invoice_date_due"] = invoice_date  # due on receipt, not on the day it is created
         return vals
 
     def _get_analytic_distribution(self):

@@ -171,6 +171,11 @@ class TestContractBilling(BillingCommon):
         invoice = self._bill(contract, date(2025, 3, 5))
         self.assertEqual(self._amounts(invoice), [(300.0, date(2025, 3, 1), date(2025, 3, 31))])
 
+    def test_without_payment_terms_an_invoice_of_the_past_is_due_on_its_date(self):
+        contract = self._create_billing_contract(payment_term_id=False, invoice_policy="post_send")
+        invoice = self._bill(contract, date(2025, 1, 1))
+        self.assertEqual(invoice.invoice_date_due, date(2025, 1, 1))
+
     def test_draft_and_cancelled_contracts_are_not_billed(self):
         draft = self._create_contract(billing_rule="advance")
         self.assertFalse(draft.next_invoice_date)
