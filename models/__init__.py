@@ -28,3 +28,4 @@ from . import account_move_line
 from . import service_contract_line_billing
 from . import service_contract_billing
 from . import service_intervention_billing
+from . import service_billing_control

@@ -111,9 +111,7 @@ class ServiceIntervention(models.Model):
                 "\n".join(sorted(set(failed.mapped("billing_error")))), "danger"
             )
         if not moves:
-            return self.env["service.contract"]._billing_notification(
-                self.env._("Nothing is due for billing."), "info"
-            )
+            return self.env["service.contract"]._billing_notification(self.env._("Nothing is due for billing."), "info")
         return moves.with_env(self.env)._get_service_invoices_action()
 
     # ------------------------------------------------------------------

@@ -28,6 +28,41 @@ class TestBillingRuns(BillingCommon):
     def _service_invoices(self):
         return self.env["account.move"].search([("service_billing", "=", True)])
 
+    def _control_counts(self):
+        self.env.flush_all()
+        controls = self.env["service.billing.control"].search([("company_id", "=", self.company.id)])
+        return {control.kind: control.count for control in controls}
+
+    def test_control_counts_what_is_left_to_bill(self):
+        contract = self._create_billing_contract(start=date(2025, 1, 1), duration_value=5)
+        self._create_done_intervention(partner_id=self.other_customer.id)
+        counts = self._control_counts()
+        self.assertGreaterEqual(counts.get("periods", 0), 1)
+        self.assertGreaterEqual(counts.get("interventions", 0), 1)
+        Contract = self.env["service.contract"]
+        self.assertEqual(
+            counts["periods"],
+            Contract.search_count(
+                [("company_id", "=", self.company.id), *Contract._get_billing_due_domain(fields.Date.today())]
+            ),
+        )
+        self.assertEqual(
+            counts["interventions"],
+            self.env["service.intervention"].search_count(
+                [("company_id", "=", self.company.id), ("billing_due", "=", True)]
+            ),
+        )
+        self._run_cron()
+        counts = self._control_counts()
+        self.assertFalse(counts.get("periods"), "every due period is billed")
+        self.assertFalse(counts.get("interventions"), "every finished intervention is billed")
+        self.assertGreaterEqual(counts.get("review", 0), 2, "draft invoices wait for review")
+        control = self.env["service.billing.control"].search(
+            [("company_id", "=", self.company.id), ("kind", "=", "review")]
+        )
+        self.assertEqual(control.action_open()["res_model"], "account.move")
+        self.assertTrue(contract.invoice_ids)
+
     @freeze_time("2025-03-05")
     def test_cron_bills_everything_due_and_a_second_run_nothing(self):
         monthly = self._create_billing_contract(start=date(2025, 1, 1))
