@@ -48,6 +48,8 @@
         "views/service_payer_warning_views.xml",
         "views/res_config_settings_dunning_views.xml",
         "views/service_dunning_menus.xml",
+        "data/service_billing_data.xml",
+        "views/service_billing_views.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",
@@ -57,6 +59,7 @@
         "demo/service_contract_demo.xml",
         "demo/service_intervention_demo.xml",
         "demo/service_dunning_demo.xml",
+        "demo/service_billing_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

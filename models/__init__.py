@@ -33,3 +33,13 @@ from . import account_move_dunning
 from . import res_partner_dunning
 from . import service_intervention_payer
 from . import service_contract_payer
+from . import service_intervention_part
+from . import service_billing_period
+from . import service_labour_rate
+from . import account_move
+from . import account_move_line
+from . import service_contract_line_billing
+from . import service_contract_billing
+from . import service_intervention_billing
+from . import service_billing_control
+from . import service_intervention_receivable

@@ -19,3 +19,19 @@ class ResConfigSettings(models.TransientModel):
     dunning_fee_product_id = fields.Many2one(related="company_id.dunning_fee_product_id", readonly=False)
     dunning_interest_product_id = fields.Many2one(related="company_id.dunning_interest_product_id", readonly=False)
     dunning_indemnity_product_id = fields.Many2one(related="company_id.dunning_indemnity_product_id", readonly=False)
+    service_deferred_revenue_account_id = fields.Many2one(
+        related="company_id.service_deferred_revenue_account_id",
+        readonly=False,
+    )
+    service_labour_product_id = fields.Many2one(
+        related="company_id.service_labour_product_id",
+        readonly=False,
+    )
+    service_travel_product_id = fields.Many2one(
+        related="company_id.service_travel_product_id",
+        readonly=False,
+    )
+    service_covered_lines = fields.Selection(
+        related="company_id.service_covered_lines",
+        readonly=False,
+    )

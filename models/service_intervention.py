@@ -110,6 +110,8 @@ class ServiceIntervention(models.Model):
         help="Whether the labour of this intervention is charged, decided from the contract and the warranties.",
     )
     coverage_reason = fields.Char(compute="_compute_coverage", store=True)
+    part_ids = fields.One2many("service.intervention.part", "intervention_id", string="Parts Used")
+    can_edit_prices = fields.Boolean(compute="_compute_can_edit_prices")
 
     def init(self):
         # one preventive intervention per plan line, equipment and visit date, even with concurrent workers
@@ -154,6 +156,10 @@ class ServiceIntervention(models.Model):
     def _compute_zone_id(self):
         for intervention in self:
             intervention.zone_id = (intervention.equipment_id.site_id or intervention.site_id).service_zone_id
+
+    @api.depends_context("uid")
+    def _compute_can_edit_prices(self):
+        self.can_edit_prices = self.env["service.intervention.part"]._can_set_prices()
 
     @api.depends("planned_start", "planned_duration")
     def _compute_planned_end(self):
@@ -213,14 +219,7 @@ class ServiceIntervention(models.Model):
     def _get_coverage_decision(self):
         """``(coverage, reason)``: a warranty in force, then the contract's lines, else billable."""
         self.ensure_one()
-        moment = self.actual_start or self.planned_start or self.call_date
-        on_date = moment.date() if moment else fields.Date.context_today(self)
-        warranties = (
-            self.equipment_id._get_warranties_at(on_date)
-            if self.equipment_id
-            else self.env["service.equipment.warranty"]
-        )
-        warranty = warranties.filtered("cover_labour")[:1]
+        warranty = self._get_warranties_in_force().filtered("cover_labour")[:1]
         if warranty:
             return "warranty", self.env._(
                 "%(warranty)s of %(equipment)s", warranty=warranty.display_name, equipment=self.equipment_id.name
@@ -235,6 +234,25 @@ class ServiceIntervention(models.Model):
         if self.contract_id:
             return "billable", self.env._("Labour is billable under %(contract)s", contract=self.contract_id.name)
         return "billable", self.env._("No contract or warranty covers this work")
+
+    def _get_warranties_in_force(self):
+        """Warranties of the equipment on the day of the work (actual, else planned, else call date)."""
+        self.ensure_one()
+        if not self.equipment_id:
+            return self.env["service.equipment.warranty"]
+        moment = self.actual_start or self.planned_start or self.call_date
+        on_date = moment.date() if moment else fields.Date.context_today(self)
+        return self.equipment_id._get_warranties_at(on_date)
+
+    def _are_parts_covered(self):
+        """Parts are free under a warranty covering parts or a contract line including them."""
+        self.ensure_one()
+        if self._get_warranties_in_force().filtered("cover_parts"):
+            return True
+        lines = self.contract_id.line_ids
+        if self.equipment_id:
+            lines = lines.filtered(lambda line: self.equipment_id in line.equipment_ids)
+        return any(line.cover_parts == "included" for line in lines)
 
     @api.constrains("user_id", "helper_ids", "planned_start", "planned_duration", "stage_id")
     def _check_double_booking(self):

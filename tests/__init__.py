@@ -22,3 +22,11 @@ from . import test_payer_score
 from . import test_dunning_reports
 from . import test_dunning_security
 from . import test_dunning_ui
+from . import test_intervention_part
+from . import test_billing_helper
+from . import test_contract_billing
+from . import test_intervention_billing
+from . import test_billing_runs
+from . import test_deferred_revenue
+from . import test_billing_mail
+from . import test_intervention_receivable
