@@ -60,9 +60,10 @@ class AccountMove(models.Model):
             )
         )
         (self - open_invoices).dunning_next_date = False
-        policies = self.env["service.dunning.policy"]._get_default_policies(open_invoices.company_id)
+        # Whoever posts the invoice, its next dunning date follows the policy.
+        policies = self.env["service.dunning.policy"].sudo()._get_default_policies(open_invoices.company_id)
         for move in open_invoices:
-            policy = move.commercial_partner_id._get_dunning_policy(move.company_id, policies)
+            policy = move.commercial_partner_id.sudo()._get_dunning_policy(move.company_id, policies)
             levels = policy._get_sorted_levels() if policy else []
             current = move.dunning_level_id
             next_level = next(
