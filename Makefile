@@ -9,7 +9,7 @@ ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 HARNESS := bash "$(ROOT)/tools/harness.sh"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run test lint format pot stop clean
+.PHONY: help setup run test lint format pot bench stop clean
 
 help:
 	@echo "make run     set everything up, install/update the addon in $${ODOO_DB:-service_demo}, serve on http://localhost:$${PORT:-8069}"
@@ -17,9 +17,10 @@ help:
 	@echo "make lint    ruff check + pylint-odoo"
 	@echo "make format  ruff format + ruff check --fix"
 	@echo "make pot     rewrite i18n/service_management.pot from the test database (after make test)"
+	@echo "make bench   billing benchmark in a fresh $${ODOO_BENCH_DB:-service_bench} database (SCALE=small: 1,000 contracts; SCALE=full: 10,000)"
 	@echo "make setup   only the setup part (.venv, Debian packages, PostgreSQL, .run/odoo.conf)"
 	@echo "make stop    stop the private PostgreSQL server"
 	@echo "make clean   stop it and delete .run/ (databases, filestore, logs; keeps .venv/)"
 
-setup run test lint format pot stop clean:
+setup run test lint format pot bench stop clean:
 	@$(HARNESS) $@

@@ -2,3 +2,4 @@ from . import indexation
 from . import preventive
 from . import recurrence
 from . import warranty
+from . import dunning

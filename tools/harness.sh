@@ -11,6 +11,7 @@
 #   tools/harness.sh lint    ruff + pylint-odoo
 #   tools/harness.sh format  ruff format + ruff check --fix
 #   tools/harness.sh pot     rewrite i18n/service_management.pot from $ODOO_TEST_DB
+#   tools/harness.sh bench   fresh $ODOO_BENCH_DB without demo data, then the billing benchmark ($SCALE)
 #   tools/harness.sh stop    stop the private PostgreSQL cluster
 #   tools/harness.sh clean   stop it and delete .run/ (keeps .venv/)
 set -euo pipefail
@@ -488,6 +489,20 @@ cmd_pot() {
     "$VPY" "$TOOLS/export_pot.py" "$ODOO_SRC" "$ODOO_CONF" "$ODOO_TEST_DB" "$ROOT" 2>"$RUN/pot.log"
 }
 
+cmd_bench() {
+    check_manifest
+    setup
+    local db="${ODOO_BENCH_DB:-service_bench}" scale="${SCALE:-small}" rc=0
+    say "dropping and recreating database $db"
+    drop_db "$db"
+    say "installing $MODULE without demo data (log: .run/bench-install.log)"
+    odoo_step bench-install -d "$db" -i "$MODULE" --without-demo=all --stop-after-init --no-http ${ODOO_ARGS:-} || rc=$?
+    "$PYTHON" "$TOOLS/testlog.py" check .run/bench-install.log "$rc" || die "installation of $MODULE failed; see .run/bench-install.log"
+    say "billing benchmark, SCALE=$scale (Odoo log: .run/bench.log)"
+    "$VPY" "$TOOLS/bench.py" "$ODOO_SRC" "$ODOO_CONF" "$db" "$scale" 2>"$RUN/bench.log" \
+        || die "the benchmark failed; see .run/bench.log"
+}
+
 cmd_stop() {
     stop_private_pg
 }
@@ -507,7 +522,8 @@ case "${1:-}" in
     lint) cmd_lint ;;
     format) cmd_format ;;
     pot) cmd_pot ;;
+    bench) cmd_bench ;;
     stop) cmd_stop ;;
     clean) cmd_clean ;;
-    *) echo "usage: $0 setup|run|test|lint|format|pot|stop|clean" >&2; exit 2 ;;
+    *) echo "usage: $0 setup|run|test|lint|format|pot|bench|stop|clean" >&2; exit 2 ;;
 esac

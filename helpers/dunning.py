@@ -1,0 +1,68 @@
+"""Pure arithmetic of credit control: levels, late-payment interest, age buckets and payer grades."""
+
+from odoo.tools.float_utils import float_round
+
+AGE_BUCKETS = [
+    ("not_due", "Not Due"),
+    ("0_30", "0-30"),
+    ("31_60", "31-60"),
+    ("61_90", "61-90"),
+    ("90_plus", "90+"),
+]
+
+PAYER_GRADES = [("good", "Good"), ("average", "Average"), ("bad", "Bad")]
+
+
+def reached_level(levels, days_late):
+    """The last of ``levels`` (ordered, each with a ``days`` attribute) whose delay ``days_late`` has reached.
+
+    A level of ``days`` N is reached on the day the invoice is N days past its due date
+    (N may be negative for a reminder before the due date). Returns None when none is reached.
+    """
+    reached = None
+    for level in levels:
+        if days_late >= level.days:
+            reached = level
+    return reached
+
+
+def late_interest(residual, annual_rate, days_late, digits=2):
+    """French late-payment interest: ``residual x rate x days / 365``, rounded to the cent.
+
+    ``annual_rate`` is a percentage (e.g. 12.15 for the ECB rate plus 10 points).
+    """
+    if residual <= 0 or annual_rate <= 0 or days_late <= 0:
+        return 0.0
+    return float_round(residual * annual_rate / 100.0 * days_late / 365.0, precision_digits=digits)
+
+
+def age_bucket(days_late):
+    """The aging bucket of an open item ``days_late`` days past its due date."""
+    if days_late <= 0:
+        return "not_due"
+    if days_late <= 30:
+        return "0_30"
+    if days_late <= 60:
+        return "31_60"
+    if days_late <= 90:
+        return "61_90"
+    return "90_plus"
+
+
+def payer_grade(invoice_count, avg_days_late, late_share, oldest_overdue_days):
+    """Grade a customer from their history.
+
+    ``avg_days_late`` is weighted by amount (paid invoices at their payment date, open ones today),
+    ``late_share`` the share (0-1) of settled invoices paid after their due date,
+    ``oldest_overdue_days`` the delay of the oldest invoice still open (0 when none is overdue).
+    Bad: more than 30 days late on average, or an invoice open for more than 90 days late.
+    Average: more than 10 days late on average, more than 30 % paid late, or more than 30 days overdue.
+    Good otherwise; no grade without any invoice.
+    """
+    if not invoice_count:
+        return False
+    if avg_days_late > 30 or oldest_overdue_days > 90:
+        return "bad"
+    if avg_days_late > 10 or late_share > 0.3 or oldest_overdue_days > 30:
+        return "average"
+    return "good"

@@ -1,0 +1,286 @@
+from collections import defaultdict
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.service_management.helpers import billing
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    service_contract_id = fields.Many2one("service.contract", index="btree_not_null", readonly=True, copy=False)
+    service_billing = fields.Boolean(
+        string="From Service Billing", readonly=True, copy=False, index=True, help="Created by the service billing run."
+    )
+    service_deferral_invoice_id = fields.Many2one(
+        "account.move",
+        string="Deferred Revenue Of",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        help="The invoice whose deferred revenue this entry recognises.",
+    )
+    service_deferral_month = fields.Date(string="Recognised Month", readonly=True, copy=False)
+    service_deferral_entry_ids = fields.One2many(
+        "account.move", "service_deferral_invoice_id", string="Revenue Recognition Entries", readonly=True
+    )
+    service_deferral_entry_count = fields.Integer(compute="_compute_service_deferral_entry_count")
+    service_deferral_next_date = fields.Date(
+        string="Next Revenue Recognition",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="End of the next month whose share of the deferred revenue is still to be recognised.",
+    )
+
+    def init(self):
+        # one recognition entry per invoice and month, even with two workers
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS account_move_service_deferral_month_uniq
+                ON account_move (service_deferral_invoice_id, service_deferral_month)
+             WHERE service_deferral_invoice_id IS NOT NULL
+            """
+        )
+
+    def _compute_service_deferral_entry_count(self):
+        counts = dict(
+            self._read_group(
+                [("service_deferral_invoice_id", "in", self.ids)], ["service_deferral_invoice_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.service_deferral_entry_count = counts.get(move, 0)
+
+    def action_service_post_send(self):
+        """Post the selected draft invoices and queue them for e-mail with their PDF."""
+        self.env["service.contract"]._check_billing_access()
+        if any(move.state != "draft" or not move.is_sale_document() for move in self):
+            raise UserError(self.env._("Only draft customer invoices can be posted and sent."))
+        self.action_post()
+        self._service_queue_sending()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "message": self.env._("%(count)s invoices posted; their e-mails are being sent.", count=len(self)),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_service_deferral_entries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_journal_line")
+        action["domain"] = [("service_deferral_invoice_id", "=", self.id)]
+        action["context"] = {"default_move_type": "entry"}
+        return action
+
+    def _service_queue_sending(self):
+        """Queue the invoices for Odoo's sending job, which renders the PDF and e-mails it."""
+        if not self:
+            return
+        self.sending_data = {
+            "author_user_id": self.env.user.id,
+            "author_partner_id": self.env.user.partner_id.id,
+        }
+        self.env.ref("account.ir_cron_account_move_send")._trigger()
+
+    def _get_service_deferral_lines(self):
+        return self.invoice_line_ids.filtered(
+            lambda line: line.service_deferred_start and line.service_income_account_id
+        )
+
+    @api.model
+    def _service_get_sale_journal(self, company):
+        """The company's first sales journal."""
+        journal = self.env["account.journal"].search(
+            [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "sale")], limit=1
+        )
+        if not journal:
+            raise UserError(self.env._("The company %(company)s has no sales journal.", company=company.name))
+        return journal
+
+    def _get_service_invoices_action(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice_type")
+        if len(self) == 1:
+            action.update({"res_id": self.id, "views": [(False, "form")], "view_mode": "form"})
+        else:
+            action["domain"] = [("id", "in", self.ids)]
+        return action
+
+    @api.model
+    def _service_create_invoices(self, plans, errors):
+        """Create the invoices of ``plans`` (all in one go, one by one when one of them fails).
+
+        A plan is a dict with ``record`` (what is billed: a contract or interventions),
+        ``invoice_vals``, ``policy`` and the ``periods`` or ``interventions`` it bills.
+        The error of a plan that cannot be billed goes to ``errors[record]``; the
+        others are billed. Database errors that a retry may fix (serialization,
+        lock) are raised: the run stops and the next one takes over.
+        """
+        if not plans:
+            return self.browse()
+        try:
+            with self.env.cr.savepoint():
+                return self._service_create_from_plans(plans)
+        except Exception as error:  # noqa: BLE001 - isolated below, plan by plan
+            if self.env["service.contract"]._is_retryable_error(error):
+                raise
+            if len(plans) == 1:
+                errors[plans[0]["record"]] = self._service_error_message(error)
+                return self.browse()
+        moves = self.browse()
+        for plan in plans:
+            try:
+                with self.env.cr.savepoint():
+                    moves |= self._service_create_from_plans([plan])
+            except Exception as error:  # noqa: BLE001 - recorded on what failed, the others go on
+                if self.env["service.contract"]._is_retryable_error(error):
+                    raise
+                errors[plan["record"]] = self._service_error_message(error)
+        return moves
+
+    @api.model
+    def _service_error_message(self, error):
+        if isinstance(error, UserError):
+            return error.args[0]
+        return self.env._("Unexpected error: %(error)s", error=str(error))
+
+    @api.model
+    def _service_create_from_plans(self, plans):
+        moves = self.create([plan["invoice_vals"] for plan in plans])
+        period_vals = []
+        to_post = self.browse()
+        for plan, move in zip(plans, moves, strict=True):
+            if plan.get("periods"):
+                period_vals += plan["record"]._after_billing(plan, move)
+            if (plan.get("policy") or plan["record"].invoice_policy) == "post_send":
+                to_post |= move
+        if period_vals:
+            self.env["service.billing.period"].create(period_vals)
+            self.env["service.contract"]._update_billed_until([plan for plan in plans if plan.get("periods")])
+        if to_post:
+            to_post.action_post()
+            to_post._service_queue_sending()
+        return moves
+
+    # ------------------------------------------------------------------
+    # Deferred revenue
+    # ------------------------------------------------------------------
+    def _post(self, soft=True):
+        posted = super()._post(soft)
+        for move in posted.filtered(lambda m: m.service_billing and not m.service_deferral_next_date):
+            lines = move._get_service_deferral_lines()
+            if lines:
+                move.service_deferral_next_date = min(lines.mapped("service_deferred_start")) + relativedelta(day=31)
+        return posted
+
+    def button_draft(self):
+        if self.service_deferral_entry_ids.filtered(lambda e: e.state == "posted" and not e.reversal_move_ids):
+            raise UserError(
+                self.env._(
+                    "This invoice's revenue is partly recognised: reverse its revenue recognition entries first."
+                )
+            )
+        return super().button_draft()
+
+    @api.model
+    def _cron_service_recognize_revenue(self, batch_size=200):
+        """Move each month's share of deferred revenue to the income accounts, once per invoice and month."""
+        today = fields.Date.context_today(self)
+        domain = [("state", "=", "posted"), ("service_deferral_next_date", "<=", today)]
+        invoices = self.search(domain, limit=batch_size, order="service_deferral_next_date, id")
+        invoices._service_recognize_revenue(today)
+        self.env["ir.cron"]._notify_progress(done=len(invoices), remaining=self.search_count(domain))
+
+    def _service_get_recognition_schedule(self):
+        """``{month: {(deferred account, income account, analytic): amount}}`` in company currency.
+
+        Each line's revenue is spread over its months by days; the last month
+        takes the rounding remainder, so that the months add up to the line.
+        """
+        self.ensure_one()
+        digits = self.company_id.currency_id.decimal_places
+        schedule = defaultdict(lambda: defaultdict(float))
+        for line in self._get_service_deferral_lines():
+            key = (
+                line.account_id,
+                line.service_income_account_id,
+                frozenset((line.analytic_distribution or {}).items()),
+            )
+            for month, amount in billing.spread_by_month(
+                -line.balance, line.service_deferred_start, line.service_deferred_end, digits
+            ):
+                schedule[month][key] += amount
+        return schedule
+
+    def _service_recognize_revenue(self, today):
+        """Create and post the recognition entries of the months ended by ``today`` not recognised yet."""
+        existing = {
+            (invoice.id, month)
+            for invoice, month in self._read_group(
+                [("service_deferral_invoice_id", "in", self.ids)],
+                ["service_deferral_invoice_id", "service_deferral_month:day"],
+            )
+        }
+        vals_list = []
+        next_dates = {}
+        journals = {}
+        for invoice in self:
+            company = invoice.company_id
+            if company not in journals:
+                journals[company] = self.env["account.journal"].search(
+                    [*self.env["account.journal"]._check_company_domain(company), ("type", "=", "general")], limit=1
+                )
+            journal = journals[company]
+            schedule = invoice._service_get_recognition_schedule()
+            next_dates[invoice] = False
+            for month in sorted(schedule):
+                month_end = month + relativedelta(day=31)
+                if month_end > today:
+                    next_dates[invoice] = month_end
+                    break
+                if (invoice.id, month) in existing:
+                    continue
+                vals_list.append(invoice._service_prepare_recognition_vals(journal, month, schedule[month]))
+        entries = self.create(vals_list)
+        entries.action_post()
+        for invoice, next_date in next_dates.items():
+            invoice.service_deferral_next_date = next_date
+        return entries
+
+    def _service_prepare_recognition_vals(self, journal, month, amounts):
+        self.ensure_one()
+        label = self.env._("Revenue of %(month)s from %(invoice)s", month=month.strftime("%m/%Y"), invoice=self.name)
+        line_vals = []
+        for (deferred, income, analytic), amount in amounts.items():
+            if self.company_id.currency_id.is_zero(amount):
+                continue
+            line_vals += [
+                fields.Command.create(
+                    {"account_id": deferred.id, "name": label, "balance": amount, "partner_id": self.partner_id.id}
+                ),
+                fields.Command.create(
+                    {
+                        "account_id": income.id,
+                        "name": label,
+                        "balance": -amount,
+                        "partner_id": self.partner_id.id,
+                        "analytic_distribution": dict(analytic) or False,
+                    }
+                ),
+            ]
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "company_id": self.company_id.id,
+            "date": month + relativedelta(day=31),
+            "ref": label,
+            "service_deferral_invoice_id": self.id,
+            "service_deferral_month": month,
+            "line_ids": line_vals,
+        }

@@ -1,0 +1,241 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..helpers.dunning import PAYER_GRADES, payer_grade
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    dunning_policy_id = fields.Many2one(
+        "service.dunning.policy",
+        help="Policy of this customer; empty: the default policy of the invoice's company.",
+    )
+    dunning_blocked = fields.Boolean(string="Blocked from Dunning", tracking=True)
+    dunning_block_reason = fields.Char(string="Block Reason", tracking=True)
+    dunning_blocked_by_id = fields.Many2one("res.users", string="Blocked By", readonly=True)
+    dunning_blocked_date = fields.Date(string="Blocked On", readonly=True)
+    dunning_paused_until = fields.Date(
+        string="Dunning Postponed Until",
+        tracking=True,
+        help="No dunning of this customer before this date.",
+    )
+    dunning_agency_partner_id = fields.Many2one(
+        "res.partner",
+        string="Handed Off To",
+        readonly=True,
+        tracking=True,
+    )
+    dunning_agency_date = fields.Date(string="Handed Off On", readonly=True)
+    dunning_promise_ids = fields.One2many("service.dunning.promise", "partner_id", string="Promises to Pay")
+
+    payer_grade = fields.Selection(PAYER_GRADES, readonly=True, help="Computed from the customer's payment history.")
+    payer_days_late = fields.Float(
+        string="Average Days Late",
+        digits=(16, 1),
+        readonly=True,
+        help="Average delay of payment after the due date, weighted by amount.",
+    )
+    payer_late_share = fields.Float(
+        string="Paid Late (%)",
+        digits=(16, 1),
+        readonly=True,
+        help="Share of the settled invoices paid after their due date.",
+    )
+    payer_overdue_amount = fields.Float(
+        string="Overdue Amount",
+        digits="Account",
+        readonly=True,
+        help="Amount of the invoices past their due date when the score was computed.",
+    )
+    payer_score_date = fields.Date(string="Score Computed On", readonly=True)
+
+    service_currency_id = fields.Many2one(
+        "res.currency", compute="_compute_service_receivable_totals", string="Receivable Currency"
+    )
+    service_total_invoiced = fields.Monetary(
+        compute="_compute_service_receivable_totals",
+        currency_field="service_currency_id",
+        string="Invoiced",
+    )
+    service_total_paid = fields.Monetary(
+        compute="_compute_service_receivable_totals", currency_field="service_currency_id", string="Paid"
+    )
+    service_total_unpaid = fields.Monetary(
+        compute="_compute_service_receivable_totals", currency_field="service_currency_id", string="Unpaid"
+    )
+
+    def _compute_service_receivable_totals(self):
+        customers = self.commercial_partner_id
+        groups = self.env["account.move"]._read_group(
+            [
+                ("commercial_partner_id", "in", customers.ids),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("company_id", "in", self.env.companies.ids),
+            ],
+            ["commercial_partner_id"],
+            ["amount_total_signed:sum", "amount_residual_signed:sum"],
+        )
+        totals = {partner: (total, residual) for partner, total, residual in groups}
+        for partner in self:
+            total, residual = totals.get(partner.commercial_partner_id, (0.0, 0.0))
+            partner.service_currency_id = self.env.company.currency_id
+            partner.service_total_invoiced = total
+            partner.service_total_unpaid = residual
+            partner.service_total_paid = total - residual
+
+    @api.constrains("dunning_blocked", "dunning_block_reason")
+    def _check_dunning_block_reason(self):
+        for partner in self:
+            if partner.dunning_blocked and not partner.dunning_block_reason:
+                raise ValidationError(
+                    self.env._("Give the reason why %(customer)s is blocked from dunning.", customer=partner.name)
+                )
+
+    def write(self, vals):
+        if "dunning_blocked" in vals:
+            if vals["dunning_blocked"]:
+                vals.update(dunning_blocked_by_id=self.env.uid, dunning_blocked_date=fields.Date.context_today(self))
+            else:
+                vals.update(dunning_blocked_by_id=False, dunning_blocked_date=False, dunning_block_reason=False)
+        return super().write(vals)
+
+    def _get_dunning_policy(self, company, default_policies=None):
+        """The dunning policy of this customer for ``company``: its own when of that company, else the default."""
+        self.ensure_one()
+        if self.dunning_policy_id and self.dunning_policy_id.company_id == company:
+            return self.dunning_policy_id
+        if default_policies is None:
+            default_policies = self.env["service.dunning.policy"]._get_default_policies(company)
+        return default_policies.get(company, self.env["service.dunning.policy"])
+
+    # Payer score ---------------------------------------------------------------------------------
+
+    def _get_payer_statistics(self, today):
+        """``{partner_id: (invoice_count, avg_days_late, late_share, overdue, oldest_overdue_days)}``, in one query.
+
+        Paid invoices count with their delay at their last payment (reconciliation) date, open ones
+        with their delay today; the average is weighted by the invoices' amounts.
+        """
+        self.env["account.move"].flush_model()
+        self.env["account.move.line"].flush_model()
+        self.env["account.partial.reconcile"].flush_model()
+        self.env.cr.execute(
+            """
+            WITH inv AS (
+                SELECT m.id, m.commercial_partner_id AS partner_id, m.invoice_date_due AS due,
+                       ABS(m.amount_total_signed) AS amount, m.amount_residual_signed AS residual,
+                       m.payment_state IN ('paid', 'in_payment', 'reversed') AS settled
+                  FROM account_move m
+                 WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
+                   AND m.commercial_partner_id = ANY(%(partners)s) AND m.company_id = ANY(%(companies)s)
+                   AND m.invoice_date_due IS NOT NULL
+            ), paid AS (
+                SELECT l.move_id, MAX(p.max_date) AS paid_date
+                  FROM account_move_line l
+                  JOIN account_partial_reconcile p ON p.debit_move_id = l.id
+                 WHERE l.move_id IN (SELECT id FROM inv) AND l.display_type = 'payment_term'
+                 GROUP BY l.move_id
+            ), delays AS (
+                SELECT inv.partner_id, inv.amount, inv.settled, inv.residual, inv.due,
+                       GREATEST(CASE WHEN inv.settled THEN COALESCE(paid.paid_date, inv.due)
+                                     ELSE %(today)s::date END - inv.due, 0) AS days_late
+                  FROM inv LEFT JOIN paid ON paid.move_id = inv.id
+            )
+            SELECT partner_id, COUNT(*),
+                   COALESCE(SUM(amount * days_late) / NULLIF(SUM(amount), 0), 0),
+                   COALESCE(COUNT(*) FILTER (WHERE settled AND days_late > 0)::float
+                            / NULLIF(COUNT(*) FILTER (WHERE settled), 0), 0),
+                   COALESCE(SUM(residual) FILTER (WHERE NOT settled AND due < %(today)s), 0),
+                   COALESCE(MAX(days_late) FILTER (WHERE NOT settled AND residual > 0), 0)
+              FROM delays
+             GROUP BY partner_id
+            """,
+            {"partners": self.ids, "companies": self.env.companies.ids, "today": today},
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _compute_payer_score(self):
+        """Store the payer score and grade of these customers, from one query for all of them."""
+        today = fields.Date.context_today(self)
+        statistics = self._get_payer_statistics(today)
+        for partner in self:
+            count, avg_days, late_share, overdue, oldest = statistics.get(partner.id, (0, 0.0, 0.0, 0.0, 0))
+            partner.write(
+                {
+                    "payer_grade": payer_grade(count, avg_days, late_share, oldest),
+                    "payer_days_late": avg_days,
+                    "payer_late_share": late_share * 100.0,
+                    "payer_overdue_amount": overdue,
+                    "payer_score_date": today,
+                }
+            )
+
+    def action_compute_payer_score(self):
+        self.commercial_partner_id._compute_payer_score()
+        return True
+
+    @api.model
+    def _cron_compute_payer_scores(self, batch_size=500):
+        """Recompute the payer score of every customer with invoices, in batches, oldest score first."""
+        today = fields.Date.context_today(self)
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT m.commercial_partner_id FROM account_move m
+             WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
+            """
+        )
+        partner_ids = [row[0] for row in self.env.cr.fetchall()]
+        partners = self.browse(partner_ids).filtered(lambda p: p.payer_score_date != today)
+        batch = partners[:batch_size]
+        batch._compute_payer_score()
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(partners) - len(batch))
+
+    # Statement ----------------------------------------------------------------------------------
+
+    def _get_dunning_statement_items(self):
+        """Open customer invoices and credit notes of this customer in the current company, oldest first."""
+        self.ensure_one()
+        return self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+            ],
+            order="invoice_date_due, id",
+        )
+
+    def _get_dunning_statement_balance(self):
+        self.ensure_one()
+        return sum(self._get_dunning_statement_items().mapped("amount_residual_signed"))
+
+    def _get_amount_in_words(self, amount, currency=None):
+        """``amount`` in words in this customer's language."""
+        self.ensure_one()
+        currency = currency or self.env.company.currency_id
+        return currency.with_context(lang=self.lang or "en_US").amount_to_text(amount)
+
+    def action_print_dunning_statement(self):
+        customers = self.commercial_partner_id
+        return self.env.ref("service_management.action_report_service_customer_statement").report_action(customers)
+
+    def action_send_dunning_statement(self):
+        """Queue the statement of each of these customers by e-mail, with the PDF attached."""
+        customers = self.commercial_partner_id
+        without_email = customers.filtered(lambda p: not p.email)
+        if without_email:
+            raise UserError(
+                self.env._(
+                    "These customers have no e-mail address: %(customers)s",
+                    customers=", ".join(without_email.mapped("display_name")),
+                )
+            )
+        template = self.env.ref("service_management.mail_template_service_customer_statement")
+        for customer in customers:
+            customer.with_context(lang=customer.lang).message_post_with_source(
+                template, subtype_xmlid="mail.mt_comment"
+            )
+        return True

@@ -1,0 +1,66 @@
+from collections import defaultdict
+
+from odoo import fields, models
+
+from odoo.addons.service_management.helpers import billing
+
+PRICE_FIELDS = ("price_unit", "quantity", "discount")
+
+
+class ServiceContractLine(models.Model):
+    _inherit = "service.contract.line"
+
+    billed_until = fields.Date(readonly=True, copy=False, help="The last day of service billed for this line.")
+    billing_period_ids = fields.One2many("service.billing.period", "contract_line_id", string="Billed Periods")
+
+    def _get_billing_recurrence(self):
+        """``(unit, interval, anchor)`` of this line's billing periods."""
+        self.ensure_one()
+        contract = self.contract_id
+        unit = self.recurring_rule_type or contract.recurring_rule_type
+        interval = self.recurring_interval or contract.recurring_interval or 1
+        return unit, interval, billing.period_anchor(contract.date_start, unit)
+
+    def _get_billing_bounds(self):
+        """``(first, last)`` day this line can be billed for; ``last`` is ``None`` for an open-ended contract."""
+        self.ensure_one()
+        contract = self.contract_id
+        first = max(contract.date_start, contract.billing_start_date or contract.date_start)
+        last = min(filter(None, [contract.date_end, contract.termination_date]), default=None)
+        return first, last
+
+    def _get_next_due_date(self):
+        self.ensure_one()
+        unit, interval, anchor = self._get_billing_recurrence()
+        first, last = self._get_billing_bounds()
+        return billing.next_due_date(
+            anchor, unit, interval, first, last, self.billed_until, self.contract_id.billing_rule == "arrears"
+        )
+
+    def _get_periods_to_bill(self, today):
+        """``[(period_start, period_end, date_from, date_to)]`` of this line due on ``today``, not billed yet."""
+        self.ensure_one()
+        unit, interval, anchor = self._get_billing_recurrence()
+        first, last = self._get_billing_bounds()
+        return billing.periods_to_bill(
+            anchor, unit, interval, first, last, self.billed_until, today, self.contract_id.billing_rule == "arrears"
+        )
+
+    def _get_price_changes(self):
+        """The amendment changes of price, quantity and discount of these lines: ``{line: {field: changes}}``."""
+        changes = self.env["service.contract.amendment.change"].search(
+            [("line_id", "in", self.ids), ("field_name", "in", PRICE_FIELDS)], order="date, id"
+        )
+        result = defaultdict(lambda: defaultdict(list))
+        for change in changes:
+            result[change.line_id][change.field_name].append(change)
+        return result
+
+    def _get_price_values_at(self, on_date, line_changes):
+        """Price, quantity and discount of this line in force on ``on_date`` (same rule as ``_get_values_at``)."""
+        self.ensure_one()
+        values = {fname: self[fname] for fname in PRICE_FIELDS}
+        for fname, changes in line_changes.items():
+            past = [change for change in changes if change.date <= on_date]
+            values[fname] = past[-1]._get_value(new=True) if past else changes[0]._get_value(new=False)
+        return values

@@ -1,0 +1,91 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ServiceDunningLevel(models.Model):
+    _name = "service.dunning.level"
+    _description = "Dunning Level"
+    _order = "policy_id, sequence, days, id"
+    _check_company_auto = True
+
+    policy_id = fields.Many2one("service.dunning.policy", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="policy_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="policy_id.currency_id")
+    sequence = fields.Integer(default=10)
+    name = fields.Char(required=True, translate=True)
+    days = fields.Integer(
+        string="Days After Due Date",
+        required=True,
+        help="The level is reached this many days after the invoice's due date (negative: before it).",
+    )
+    send_email = fields.Boolean(string="E-mail", default=True)
+    mail_template_id = fields.Many2one(
+        "mail.template",
+        string="E-mail Template",
+        domain="[('model', '=', 'service.dunning.run.line')]",
+        default=lambda self: self.env.ref("service_management.mail_template_service_dunning_letter", False),
+    )
+    print_letter = fields.Boolean(string="Printed Letter")
+    create_activity = fields.Boolean(
+        string="Phone Call",
+        help="Schedule a phone call for the customer's salesperson (or the credit controller).",
+    )
+    handoff_agency = fields.Boolean(string="Collection Agency Hand-off")
+    agency_partner_id = fields.Many2one("res.partner", string="Collection Agency", check_company=True)
+    fee_product_id = fields.Many2one(
+        "product.product",
+        help="Product invoiced as the fee of this level; its sales price is the fee unless a fixed amount is set.",
+    )
+    fee_amount = fields.Monetary(string="Fixed Fee")
+    apply_interest = fields.Boolean(
+        string="Late-Payment Interest",
+        help="Charge the French late-payment interest at the company's rate on the invoices reaching this level.",
+    )
+    apply_indemnity = fields.Boolean(
+        string="Recovery Indemnity",
+        help="Charge the fixed recovery indemnity (40 EUR) on the invoices reaching this level, once per invoice.",
+    )
+    letter_text = fields.Html(
+        translate=True,
+        help="Opening text of the letter and e-mail of this level.",
+    )
+
+    _sql_constraints = [
+        ("fee_amount_positive", "CHECK(fee_amount >= 0)", "A dunning fee cannot be negative."),
+    ]
+
+    @api.constrains("handoff_agency", "agency_partner_id")
+    def _check_agency(self):
+        for level in self:
+            if level.handoff_agency and not level.agency_partner_id:
+                raise ValidationError(
+                    self.env._("The level %(level)s hands off to an agency: choose the agency.", level=level.name)
+                )
+
+    @api.constrains("send_email", "mail_template_id")
+    def _check_mail_template(self):
+        for level in self:
+            if level.send_email and not level.mail_template_id:
+                raise ValidationError(
+                    self.env._("The level %(level)s sends an e-mail: choose its template.", level=level.name)
+                )
+
+    def _get_fee(self):
+        """``(product, amount)`` of the fee of this level."""
+        self.ensure_one()
+        product = self.fee_product_id or self.company_id._get_dunning_product("fee")
+        amount = self.fee_amount or (self.fee_product_id.lst_price if self.fee_product_id else 0.0)
+        return product, amount
+
+    def _get_channel_labels(self):
+        self.ensure_one()
+        labels = []
+        if self.send_email:
+            labels.append(self.env._("e-mail"))
+        if self.print_letter:
+            labels.append(self.env._("letter"))
+        if self.create_activity:
+            labels.append(self.env._("phone call"))
+        if self.handoff_agency:
+            labels.append(self.env._("collection agency"))
+        return labels

@@ -1,0 +1,518 @@
+import base64
+from collections import defaultdict
+from datetime import timedelta
+
+from markupsafe import Markup, escape
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..helpers.dunning import reached_level
+
+# Charges are payable 30 days after the letter (the French default payment period).
+CHARGE_PAYMENT_DAYS = 30
+
+
+def _level_key(level):
+    return (level.sequence, level.days, level.id)
+
+
+class ServiceDunningRun(models.Model):
+    _name = "service.dunning.run"
+    _description = "Dunning Run"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    state = fields.Selection(
+        [("draft", "Draft"), ("reviewed", "Reviewed"), ("done", "Done")],
+        string="Status",
+        default="draft",
+        required=True,
+        tracking=True,
+    )
+    line_ids = fields.One2many("service.dunning.run.line", "run_id", string="Customers")
+    line_count = fields.Integer(compute="_compute_totals", string="Customer Count")
+    amount_due = fields.Monetary(compute="_compute_totals")
+    charges_amount = fields.Monetary(compute="_compute_totals", string="Charges")
+    executed_by_id = fields.Many2one("res.users", readonly=True)
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Letters", readonly=True)
+    charge_move_ids = fields.One2many("account.move", compute="_compute_totals", string="Charge Invoices")
+    charge_move_count = fields.Integer(compute="_compute_totals")
+
+    _sql_constraints = [
+        ("company_date_unique", "UNIQUE(company_id, date)", "A company has one dunning run per day."),
+    ]
+
+    @api.depends("company_id", "date")
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = self.env._("Dunning %(date)s", date=fields.Date.to_string(run.date) if run.date else "")
+
+    @api.depends("line_ids.amount_due", "line_ids.charges_amount", "line_ids.charge_move_id")
+    def _compute_totals(self):
+        for run in self:
+            run.line_count = len(run.line_ids)
+            run.amount_due = sum(run.line_ids.mapped("amount_due"))
+            run.charges_amount = sum(run.line_ids.mapped("charges_amount"))
+            run.charge_move_ids = run.line_ids.charge_move_id
+            run.charge_move_count = len(run.charge_move_ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+            day = fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
+            if self.search_count([("company_id", "=", company.id), ("date", "=", day)]):
+                raise UserError(
+                    self.env._(
+                        "%(company)s already has a dunning run on %(date)s: open it instead.",
+                        company=company.name,
+                        date=day,
+                    )
+                )
+        return super().create(vals_list)
+
+    def unlink(self):
+        if any(run.state == "done" for run in self):
+            raise UserError(self.env._("An executed dunning run cannot be deleted."))
+        self.line_ids.unlink()
+        return super().unlink()
+
+    # Actions ------------------------------------------------------------------------------------
+
+    def action_compute(self):
+        """(Re)compute the customers to dun of these draft runs."""
+        if any(run.state != "draft" for run in self):
+            raise UserError(self.env._("Only a draft dunning run can be computed again."))
+        self.line_ids.unlink()
+        vals_list = []
+        for run in self:
+            vals_list += run._prepare_line_vals_list()
+        self.env["service.dunning.run.line"].create(vals_list)
+        return True
+
+    def action_review(self):
+        if any(run.state != "draft" for run in self):
+            raise UserError(self.env._("Only a draft dunning run can be marked as reviewed."))
+        self.write({"state": "reviewed"})
+
+    def action_reset_draft(self):
+        if any(run.state != "reviewed" for run in self):
+            raise UserError(self.env._("Only a reviewed dunning run can go back to draft."))
+        self.write({"state": "draft"})
+
+    def action_execute(self):
+        if any(run.state != "reviewed" for run in self):
+            raise UserError(self.env._("Review the dunning run before executing it."))
+        for run in self:
+            run._execute()
+        return True
+
+    def action_download_letters(self):
+        self.ensure_one()
+        if not self.letter_attachment_id:
+            raise UserError(self.env._("This run printed no letter."))
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.letter_attachment_id.id}?download=true",
+            "target": "self",
+        }
+
+    def action_view_charge_moves(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dunning Charges"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.charge_move_ids.ids)],
+        }
+
+    # Computation --------------------------------------------------------------------------------
+
+    @api.model
+    def _get_or_create_run(self, company, date):
+        """The run of ``company`` on ``date``: the existing one, else a new computed one."""
+        run = self.search([("company_id", "=", company.id), ("date", "=", date)], limit=1)
+        if not run:
+            run = self.create({"company_id": company.id, "date": date})
+            run.action_compute()
+        return run
+
+    def _get_invoice_domain(self, max_due_date):
+        self.ensure_one()
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("amount_residual", ">", 0),
+            ("invoice_date_due", "<=", max_due_date),
+            ("dunning_dispute", "=", False),
+        ]
+
+    def _prepare_line_vals_list(self):
+        """One line per customer having at least one invoice reaching a new level on the run's date."""
+        self.ensure_one()
+        company, date = self.company_id, self.date
+        self.env["service.dunning.promise"]._check_promises(date, company)
+        Policy = self.env["service.dunning.policy"]
+        default_policies = Policy._get_default_policies(company)
+        policies = Policy.search([("company_id", "=", company.id)])
+        if not policies.level_ids:
+            return []
+        min_days = min(policies.level_ids.mapped("days"))
+        moves = self.env["account.move"].search_fetch(
+            self._get_invoice_domain(date - timedelta(days=min_days)),
+            [
+                "commercial_partner_id",
+                "invoice_date_due",
+                "amount_residual",
+                "dunning_level_id",
+                "dunning_interest_date",
+                "dunning_indemnity_charged",
+                "dunning_charge_origin_ids",
+            ],
+            order="invoice_date_due, id",
+        )
+        promises = self.env["service.dunning.promise"].search_fetch(
+            [("company_id", "=", company.id), ("state", "=", "pending"), ("date", ">=", date)],
+            ["partner_id", "move_id"],
+        )
+        paused_partners = promises.filtered(lambda p: not p.move_id).partner_id.commercial_partner_id
+        paused_moves = promises.move_id
+        moves_by_partner = defaultdict(list)
+        for move in moves:
+            if move not in paused_moves:
+                moves_by_partner[move.commercial_partner_id].append(move)
+        partners = self.env["res.partner"].browse([p.id for p in moves_by_partner])
+        partners.fetch(["dunning_policy_id", "dunning_blocked", "dunning_paused_until"])
+        levels_by_policy = {policy: list(policy._get_sorted_levels()) for policy in policies}
+        vals_list = []
+        for partner, partner_moves in moves_by_partner.items():
+            if partner.dunning_blocked or partner in paused_partners:
+                continue
+            if partner.dunning_paused_until and partner.dunning_paused_until > date:
+                continue
+            policy = partner._get_dunning_policy(company, default_policies)
+            if not policy:
+                continue
+            if policy not in levels_by_policy:
+                levels_by_policy[policy] = list(policy._get_sorted_levels())
+            items, top_level = self._prepare_item_vals_list(partner_moves, levels_by_policy[policy])
+            if not top_level:
+                continue
+            vals_list.append(
+                {
+                    "run_id": self.id,
+                    "partner_id": partner.id,
+                    "policy_id": policy.id,
+                    "proposed_level_id": top_level.id,
+                    "level_id": top_level.id,
+                    "item_ids": [Command.create(vals) for vals in items],
+                }
+            )
+        return vals_list
+
+    def _prepare_item_vals_list(self, moves, levels):
+        """Items of one customer's invoices, and the highest new level reached (None when nothing escalates)."""
+        items, top_level = [], None
+        for move in moves:
+            days_late = (self.date - move.invoice_date_due).days
+            level = reached_level(levels, days_late)
+            current = move.dunning_level_id
+            escalated = bool(level) and (not current or _level_key(level) > _level_key(current))
+            if not escalated and days_late <= 0:
+                continue
+            if escalated and (not top_level or _level_key(level) > _level_key(top_level)):
+                top_level = level
+            items.append(
+                {
+                    "move_id": move.id,
+                    "date_due": move.invoice_date_due,
+                    "days_late": days_late,
+                    "amount_residual": move.amount_residual,
+                    "previous_level_id": current.id,
+                    "level_id": (level or current).id,
+                    "escalated": escalated,
+                    "interest_from": max(move.invoice_date_due, move.dunning_interest_date or move.invoice_date_due),
+                    "is_charge": bool(move.dunning_charge_origin_ids),
+                }
+            )
+        return items, top_level
+
+    # Execution ----------------------------------------------------------------------------------
+
+    def _execute(self):
+        """Send, print, schedule and book what the reviewed lines of this run call for."""
+        self.ensure_one()
+        self.env["service.dunning.run.line"].flush_model()
+        lines = self.line_ids.filtered(lambda line: line.state == "to_do")
+        self._apply_postponements(self.line_ids.filtered(lambda line: line.state == "postponed"))
+        if self.company_id.dunning_charge_mode == "invoice":
+            self._create_charge_moves(
+                lines.filtered(lambda line: line.company_id.currency_id.compare_amounts(line.charges_amount, 0.0) > 0)
+            )
+        self._record_history(lines)
+        self._send_emails(lines.filtered(lambda line: line.level_id.send_email))
+        self._print_letters(lines.filtered(lambda line: line.level_id.print_letter))
+        self._schedule_calls(lines.filtered(lambda line: line.level_id.create_activity))
+        self._hand_off_to_agencies(lines.filtered(lambda line: line.level_id.handoff_agency))
+        self._log_on_customers(lines)
+        lines.write({"state": "done"})
+        self.write({"state": "done", "executed_by_id": self.env.uid})
+
+    def _apply_postponements(self, lines):
+        by_date = defaultdict(lambda: self.env["res.partner"])
+        for line in lines.filtered("postpone_date"):
+            by_date[line.postpone_date] |= line.partner_id
+        for day, partners in by_date.items():
+            partners.dunning_paused_until = day
+            partners._message_log_batch(
+                bodies={p.id: self.env._("Dunning postponed until %(date)s.", date=day) for p in partners}
+            )
+
+    def _prepare_charge_move_vals(self, line):
+        """Values of the customer invoice charging the fee, interest and indemnities of ``line``."""
+        company = line.company_id
+        invoice_lines = []
+        fee_product, fee = line.level_id._get_fee()
+        if fee:
+            invoice_lines.append(
+                Command.create(
+                    {
+                        "product_id": fee_product.id,
+                        "name": self.env._("Dunning fee: %(level)s", level=line.level_id.name),
+                        "quantity": 1,
+                        "price_unit": fee,
+                        "tax_ids": [Command.clear()],
+                    }
+                )
+            )
+        rate = format(company.dunning_interest_rate, ".2f") + " %"
+        interest_product = company._get_dunning_product("interest")
+        indemnity_product = company._get_dunning_product("indemnity")
+        for item in line.item_ids:
+            if item.interest_amount:
+                invoice_lines.append(
+                    Command.create(
+                        {
+                            "product_id": interest_product.id,
+                            "name": self.env._(
+                                "Late-payment interest on %(invoice)s: %(days)s days at %(rate)s",
+                                invoice=item.move_id.name,
+                                days=item.interest_days,
+                                rate=rate,
+                            ),
+                            "quantity": 1,
+                            "price_unit": item.interest_amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                )
+            if item.indemnity_amount:
+                invoice_lines.append(
+                    Command.create(
+                        {
+                            "product_id": indemnity_product.id,
+                            "name": self.env._(
+                                "Fixed recovery indemnity on %(invoice)s (art. L441-10 Code de commerce)",
+                                invoice=item.move_id.name,
+                            ),
+                            "quantity": 1,
+                            "price_unit": item.indemnity_amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                )
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "partner_id": line.partner_id.id,
+            "invoice_date": self.date,
+            "invoice_payment_term_id": False,
+            "invoice_date_due": self.date + timedelta(days=CHARGE_PAYMENT_DAYS),
+            "invoice_origin": self.display_name,
+            "ref": self.env._("Dunning charges"),
+            "dunning_charge_origin_ids": [Command.set(line.item_ids.filtered("effective_level_id").move_id.ids)],
+            "invoice_line_ids": invoice_lines,
+        }
+
+    def _create_charge_moves(self, lines):
+        if not lines:
+            return
+        missing = [kind for kind in ("fee", "interest", "indemnity") if not self.company_id._get_dunning_product(kind)]
+        if missing:
+            raise UserError(self.env._("Set the dunning charge products in the settings first."))
+        moves = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create([self._prepare_charge_move_vals(line) for line in lines])
+        )
+        moves.action_post()
+        for line, move in zip(lines, moves, strict=True):
+            line.charge_move_id = move
+
+    def _record_history(self, lines):
+        """One history row per invoice reaching a new level, and the invoices' dunning fields."""
+        history_vals = []
+        moves_by_values = defaultdict(lambda: self.env["account.move"])
+        for line in lines:
+            for item in line.item_ids.filtered("effective_level_id"):
+                level = item.effective_level_id
+                history_vals.append(
+                    {
+                        "move_id": item.move_id.id,
+                        "partner_id": line.partner_id.id,
+                        "company_id": line.company_id.id,
+                        "run_id": self.id,
+                        "level_id": level.id,
+                        "date": self.date,
+                        "days_late": item.days_late,
+                        "amount_residual": item.amount_residual,
+                        "interest_amount": item.interest_amount,
+                        "indemnity_amount": item.indemnity_amount,
+                        "channels": ", ".join(line.level_id._get_channel_labels()),
+                        "charge_move_id": line.charge_move_id.id,
+                    }
+                )
+                key = (level.id, bool(item.interest_amount), bool(item.indemnity_amount))
+                moves_by_values[key] |= item.move_id
+        self.env["service.dunning.history"].create(history_vals)
+        for (level_id, interest, indemnity), moves in moves_by_values.items():
+            vals = {"dunning_level_id": level_id, "dunning_date": self.date}
+            if interest:
+                vals["dunning_interest_date"] = self.date
+            if indemnity:
+                vals["dunning_indemnity_charged"] = True
+            moves.write(vals)
+        bodies = {}
+        for line in lines:
+            for item in line.item_ids.filtered("effective_level_id"):
+                bodies[item.move_id.id] = self.env._(
+                    "Dunning level %(level)s reached on %(date)s (%(days)s days late, %(channels)s).",
+                    level=item.effective_level_id.name,
+                    date=self.date,
+                    days=item.days_late,
+                    channels=line.channels,
+                )
+        self.env["account.move"].browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    def _send_emails(self, lines):
+        with_email = lines.filtered(lambda line: line.partner_id.email)
+        (lines - with_email).note = self.env._("No e-mail address: e-mail not sent.")
+        by_template = defaultdict(lambda: self.env["service.dunning.run.line"])
+        for line in with_email:
+            by_template[line.level_id.mail_template_id] |= line
+        for template, template_lines in by_template.items():
+            template.send_mail_batch(template_lines.ids)
+
+    def _print_letters(self, lines):
+        """All the letters of the run in one PDF, attached to the run."""
+        if not lines:
+            return
+        report = self.env.ref("service_management.action_report_service_dunning_letter")
+        content, _report_format = report._render_qweb_pdf(report.report_name, lines.ids)
+        self.letter_attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": self.env._("Dunning letters %(date)s.pdf", date=self.date),
+                "datas": base64.b64encode(content),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/pdf",
+            }
+        )
+
+    def _schedule_calls(self, lines):
+        activity_type = self.env.ref("mail.mail_activity_data_call")
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": line.partner_id.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": (line.partner_id.user_id or self.env.user).id,
+                    "date_deadline": self.date,
+                    "summary": self.env._(
+                        "Dunning call (%(level)s): %(amount)s overdue",
+                        level=line.level_id.name,
+                        amount=line.currency_id.format(line.amount_due),
+                    ),
+                }
+                for line in lines
+            ]
+        )
+
+    def _hand_off_to_agencies(self, lines):
+        by_agency = defaultdict(lambda: self.env["res.partner"])
+        for line in lines:
+            by_agency[line.level_id.agency_partner_id] |= line.partner_id
+        for agency, partners in by_agency.items():
+            partners.write({"dunning_agency_partner_id": agency.id, "dunning_agency_date": self.date})
+
+    def _log_on_customers(self, lines):
+        bodies = {}
+        for line in lines:
+            invoices = Markup("").join(
+                Markup("<li>%s</li>")
+                % self.env._(
+                    "%(invoice)s: %(amount)s, %(days)s days late, %(level)s",
+                    invoice=item.move_id.name,
+                    amount=line.currency_id.format(item.amount_residual),
+                    days=item.days_late,
+                    level=item.level_id.name,
+                )
+                for item in line.item_ids
+            )
+            header = self.env._(
+                "Dunning %(level)s on %(date)s by %(channels)s: %(amount)s due, %(charges)s charged.",
+                level=line.level_id.name,
+                date=self.date,
+                channels=line.channels,
+                amount=line.currency_id.format(line.amount_due),
+                charges=line.currency_id.format(line.charges_amount),
+            )
+            bodies[line.partner_id.id] = Markup("<p>%s</p><ul>%s</ul>") % (escape(header), invoices)
+        self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies=bodies)
+
+    # Scheduled job ------------------------------------------------------------------------------
+
+    @api.model
+    def _cron_dunning(self):
+        """Compute today's run of each company with a default policy, executing it when the policy says so.
+
+        One company per batch; a run already there for today is left as it is, so the job can be rerun.
+        """
+        today = fields.Date.context_today(self)
+        policies = self.env["service.dunning.policy"].search([("is_default", "=", True)])
+        done_companies = self.search([("date", "=", today), ("company_id", "in", policies.company_id.ids)])
+        todo = policies.filtered(
+            lambda p: (
+                p.company_id not in done_companies.company_id
+                or (
+                    p.auto_execute
+                    and done_companies.filtered(lambda r, p=p: r.company_id == p.company_id).state != "done"
+                )
+            )
+        )
+        if not todo:
+            return
+        policy = todo[0]
+        run = self.with_company(policy.company_id)._get_or_create_run(policy.company_id, today)
+        if policy.auto_execute and run.state != "done":
+            if run.state == "draft":
+                run.action_review()
+            run.action_execute()
+        self.env["ir.cron"]._notify_progress(done=1, remaining=len(todo) - 1)
+
+    @api.model
+    def _create_demo_run(self, company):
+        """Today's run of ``company``, computed and left for review."""
+        return self.with_company(company)._get_or_create_run(company, fields.Date.context_today(self))

@@ -1,0 +1,124 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..helpers.dunning import AGE_BUCKETS, age_bucket
+
+
+class ServiceDunningRunLine(models.Model):
+    _name = "service.dunning.run.line"
+    _description = "Dunning Run Customer"
+    _order = "max_days_late desc, amount_due desc, id"
+    _check_company_auto = True
+
+    run_id = fields.Many2one("service.dunning.run", required=True, ondelete="cascade", index=True)
+    run_date = fields.Date(related="run_id.date", store=True, string="Run Date")
+    run_state = fields.Selection(related="run_id.state", string="Run Status")
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    user_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    payer_grade = fields.Selection(related="partner_id.payer_grade")
+    policy_id = fields.Many2one("service.dunning.policy", required=True, check_company=True)
+    proposed_level_id = fields.Many2one("service.dunning.level", readonly=True)
+    level_id = fields.Many2one(
+        "service.dunning.level",
+        required=True,
+        domain="[('policy_id', '=', policy_id)]",
+        help="Level of the communication sent to the customer; proposed as the highest level reached.",
+    )
+    state = fields.Selection(
+        [("to_do", "To Do"), ("excluded", "Excluded"), ("postponed", "Postponed"), ("done", "Done")],
+        default="to_do",
+        required=True,
+    )
+    postpone_date = fields.Date(string="Postpone Until")
+    item_ids = fields.One2many("service.dunning.run.item", "line_id", string="Invoices")
+    invoice_count = fields.Integer(compute="_compute_amounts", store=True, string="Invoices Count")
+    max_days_late = fields.Integer(string="Days Late", compute="_compute_amounts", store=True)
+    age_bucket = fields.Selection(AGE_BUCKETS, compute="_compute_amounts", store=True)
+    amount_due = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_segment = fields.Selection(
+        [("small", "Small"), ("medium", "Medium"), ("large", "Large")],
+        compute="_compute_amounts",
+        store=True,
+    )
+    interest_amount = fields.Monetary(string="Interest", compute="_compute_amounts", store=True)
+    indemnity_amount = fields.Monetary(string="Indemnities", compute="_compute_amounts", store=True)
+    fee_amount = fields.Monetary(string="Fee", compute="_compute_amounts", store=True)
+    charges_amount = fields.Monetary(string="Charges", compute="_compute_amounts", store=True)
+    total_amount = fields.Monetary(string="Total Claimed", compute="_compute_amounts", store=True)
+    channels = fields.Char(compute="_compute_channels")
+    charge_move_id = fields.Many2one("account.move", string="Charge Invoice", readonly=True, check_company=True)
+    note = fields.Char()
+
+    _sql_constraints = [
+        ("run_partner_unique", "UNIQUE(run_id, partner_id)", "A customer gets one communication per dunning run."),
+    ]
+
+    @api.depends(
+        "item_ids.amount_residual",
+        "item_ids.days_late",
+        "item_ids.interest_amount",
+        "item_ids.indemnity_amount",
+        "level_id",
+        "policy_id.amount_medium",
+        "policy_id.amount_large",
+    )
+    def _compute_amounts(self):
+        for line in self:
+            items = line.item_ids
+            line.invoice_count = len(items)
+            line.max_days_late = max(items.mapped("days_late"), default=0)
+            line.age_bucket = age_bucket(line.max_days_late)
+            line.amount_due = sum(items.mapped("amount_residual"))
+            if line.amount_due >= line.policy_id.amount_large:
+                line.amount_segment = "large"
+            elif line.amount_due >= line.policy_id.amount_medium:
+                line.amount_segment = "medium"
+            else:
+                line.amount_segment = "small"
+            line.interest_amount = sum(items.mapped("interest_amount"))
+            line.indemnity_amount = sum(items.mapped("indemnity_amount"))
+            line.fee_amount = line.level_id._get_fee()[1] if line.level_id else 0.0
+            line.charges_amount = line.fee_amount + line.interest_amount + line.indemnity_amount
+            line.total_amount = line.amount_due + line.charges_amount
+
+    @api.depends("level_id")
+    def _compute_channels(self):
+        for line in self:
+            line.channels = ", ".join(line.level_id._get_channel_labels()) if line.level_id else ""
+
+    def write(self, vals):
+        if {"level_id", "state", "postpone_date"} & set(vals) and any(line.run_id.state == "done" for line in self):
+            raise UserError(self.env._("This dunning run is done: its customers cannot change any more."))
+        if vals.get("postpone_date") and "state" not in vals:
+            vals["state"] = "postponed"
+        return super().write(vals)
+
+    def action_exclude(self):
+        self.write({"state": "excluded"})
+
+    def action_include(self):
+        self.write({"state": "to_do", "postpone_date": False})
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "view_mode": "form",
+        }
+
+    def _get_legal_mentions(self):
+        """The French legal mentions printed on letters (art. L441-10 of the Code de commerce)."""
+        self.ensure_one()
+        company = self.company_id
+        rate = format(company.dunning_interest_rate, ".2f") + " %"
+        return self.env._(
+            "In accordance with article L441-10 of the French Commercial Code, any amount not paid by its due date "
+            "bears late-payment penalties at the annual rate of %(rate)s, from the day after the due date, "
+            "and a fixed indemnity for recovery costs of %(indemnity)s per invoice.",
+            rate=rate,
+            indemnity=company.currency_id.format(company.dunning_indemnity_amount),
+        )

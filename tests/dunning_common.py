@@ -1,0 +1,171 @@
+from datetime import date, timedelta
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from .common import ServiceCommon
+
+
+class DunningCommon(ServiceCommon):
+    """The demo company (EUR, chart of accounts) with its own dunning policy, customers and charge accounts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.ref("service_management.res_company_rhone_demo")
+        cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=[cls.company.id]))
+        cls.company.write({"dunning_interest_rate": 12.15, "dunning_indemnity_amount": 40.0})
+        cls.customer = cls.customer.with_env(cls.env)
+        cls.other_customer = cls.other_customer.with_env(cls.env)
+        (cls.customer | cls.other_customer).write({"email": "compta@customer.example.com", "lang": "en_US"})
+        cls.third_customer = cls.env["res.partner"].create(
+            {"name": "Hôtel des Célestins", "is_company": True, "email": "direction@celestins.example.fr"}
+        )
+        cls.agency = cls.env["res.partner"].create({"name": "Agence de Recouvrement Test", "is_company": True})
+        cls.controller = new_test_user(
+            cls.env,
+            login="credit_rhone",
+            groups="service_management.group_service_credit_controller",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        cls.salesperson = new_test_user(
+            cls.env,
+            login="sales_rhone",
+            groups="base.group_user",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        cls.customer.user_id = cls.salesperson
+
+        Account = cls.env["account.account"].with_company(cls.company)
+        cls.account_fee, cls.account_interest, cls.account_indemnity = Account.create(
+            [
+                {"code": "708891", "name": "Dunning fees (test)", "account_type": "income_other"},
+                {"code": "763191", "name": "Late interest (test)", "account_type": "income_other"},
+                {"code": "758191", "name": "Recovery indemnities (test)", "account_type": "income_other"},
+            ]
+        )
+        Product = cls.env["product.product"].with_company(cls.company)
+        cls.product_fee, cls.product_interest, cls.product_indemnity = Product.create(
+            [
+                {
+                    "name": "Fee (test)",
+                    "type": "service",
+                    "taxes_id": [Command.clear()],
+                    "property_account_income_id": cls.account_fee.id,
+                },
+                {
+                    "name": "Interest (test)",
+                    "type": "service",
+                    "taxes_id": [Command.clear()],
+                    "property_account_income_id": cls.account_interest.id,
+                },
+                {
+                    "name": "Indemnity (test)",
+                    "type": "service",
+                    "taxes_id": [Command.clear()],
+                    "property_account_income_id": cls.account_indemnity.id,
+                },
+            ]
+        )
+        cls.company.write(
+            {
+                "dunning_fee_product_id": cls.product_fee.id,
+                "dunning_interest_product_id": cls.product_interest.id,
+                "dunning_indemnity_product_id": cls.product_indemnity.id,
+                "dunning_charge_mode": "invoice",
+            }
+        )
+        cls.invoice_product = Product.create(
+            {"name": "Boiler service (test)", "type": "service", "taxes_id": [Command.clear()]}
+        )
+
+        cls.policy = cls.env["service.dunning.policy"].create(
+            {
+                "name": "Test policy",
+                "company_id": cls.company.id,
+                "amount_medium": 1000.0,
+                "amount_large": 5000.0,
+                "level_ids": [
+                    Command.create({"sequence": 1, "name": "Courtesy", "days": -3, "send_email": True}),
+                    Command.create(
+                        {
+                            "sequence": 2,
+                            "name": "Reminder",
+                            "days": 10,
+                            "send_email": True,
+                            "print_letter": True,
+                            "apply_indemnity": True,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 3,
+                            "name": "Formal notice",
+                            "days": 30,
+                            "send_email": True,
+                            "print_letter": True,
+                            "create_activity": True,
+                            "fee_amount": 25.0,
+                            "apply_interest": True,
+                            "apply_indemnity": True,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "sequence": 4,
+                            "name": "Agency",
+                            "days": 60,
+                            "send_email": False,
+                            "print_letter": True,
+                            "handoff_agency": True,
+                            "agency_partner_id": cls.agency.id,
+                            "apply_interest": True,
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.level_courtesy, cls.level_reminder, cls.level_notice, cls.level_agency = cls.policy._get_sorted_levels()
+        (cls.customer | cls.other_customer | cls.third_customer).dunning_policy_id = cls.policy
+        cls.Run = cls.env["service.dunning.run"]
+        cls.day = date(2025, 6, 30)
+
+    @classmethod
+    def _invoice(cls, partner, amount, due, invoice_date=None):
+        move = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": partner.id,
+                "invoice_date": invoice_date or min(due, due - timedelta(days=30)),
+                "invoice_date_due": due,
+                "invoice_line_ids": [
+                    Command.create(
+                        {"product_id": cls.invoice_product.id, "price_unit": amount, "tax_ids": [Command.clear()]}
+                    )
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, move, amount, payment_date):
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"amount": amount, "payment_date": payment_date})
+            ._create_payments()
+        )
+
+    def _run(self, day):
+        return self.Run._get_or_create_run(self.company, day)
+
+    def _line(self, run, partner):
+        return run.line_ids.filtered(lambda line: line.partner_id == partner)
+
+    def _execute(self, run):
+        run.action_review()
+        run.action_execute()
+        return run
