@@ -39,7 +39,6 @@ from . import account_move_dunning
 from . import res_partner_dunning
 from . import service_intervention_payer
 from . import service_contract_payer
-from . import service_intervention_part
 from . import service_billing_period
 from . import service_labour_rate
 from . import account_move

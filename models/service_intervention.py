@@ -161,9 +161,7 @@ class ServiceIntervention(models.Model):
 
     @api.depends("equipment_id", "partner_id")
     def _compute_contract_id(self):
-        to_propose = self.filtered(
-            lambda i: i.equipment_id or i.contract_id.partner_id != i.partner_id
-        )
+        to_propose = self.filtered(lambda i: i.equipment_id or i.contract_id.partner_id != i.partner_id)
         contract_by_equipment = to_propose.equipment_id._get_running_contracts()
         for intervention in to_propose:
             intervention.contract_id = contract_by_equipment.get(intervention.equipment_id.id, False)

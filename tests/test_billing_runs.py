@@ -45,7 +45,10 @@ class TestBillingRuns(BillingCommon):
         self.assertEqual(
             counts["periods"],
             Contract.search_count(
-                [("company_id", "=", self.company.id), *Contract._get_billing_due_domain(fields.Date.today())]
+                [
+                    ("company_id", "=", self.company.id),
+                    *Contract._get_billing_due_domain(fields.Date.context_today(self.env.user)),
+                ]
             ),
         )
         self.assertEqual(

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
@@ -15,7 +16,7 @@ class TestDunningExclusions(DunningCommon):
             disputed.write({"dunning_dispute": True})
         self.assertFalse(disputed.dunning_dispute, "nothing written")
         disputed.write({"dunning_dispute": True, "dunning_dispute_reason": "Lift still out of order"})
-        self.assertEqual(disputed.dunning_dispute_date, self.env.cr.now().date())
+        self.assertEqual(disputed.dunning_dispute_date, fields.Date.context_today(self.env.user))
         line = self._line(self._run(self.day), self.customer)
         self.assertEqual(line.item_ids.move_id, other, "the disputed invoice is skipped")
         disputed.dunning_dispute = False

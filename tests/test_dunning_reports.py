@@ -118,7 +118,7 @@ class TestDunningPdf(PdfReportCase):
 @tagged("post_install", "-at_install")
 class TestAgingReport(DunningCommon):
     def test_aging_buckets_and_xlsx_export(self):
-        today = self.env.cr.now().date()
+        today = fields.Date.context_today(self.env.user)
         self._invoice(self.customer, 100.0, today + timedelta(days=5))
         self._invoice(self.customer, 200.0, today - timedelta(days=10))
         partly = self._invoice(self.customer, 400.0, today - timedelta(days=45))

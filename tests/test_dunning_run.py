@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -162,7 +163,7 @@ class TestDunningRun(DunningCommon):
         self.assertFalse(invoice.dunning_next_date, "a paid invoice has no next action")
 
     def test_daily_job_creates_the_run_and_executes_it_when_the_policy_says_so(self):
-        today = self.env.cr.now().date()
+        today = fields.Date.context_today(self.env.user)
         self.Run.search([("company_id", "=", self.company.id), ("date", "=", today)]).unlink()
         default_policy = self.env["service.dunning.policy"].search(
             [("company_id", "=", self.company.id), ("is_default", "=", True)]

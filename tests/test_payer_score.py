@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import Form, tagged
 
 from .dunning_common import DunningCommon
@@ -10,7 +11,7 @@ class TestPayerScore(DunningCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = cls.env.cr.now().date()
+        cls.today = fields.Date.context_today(cls.env.user)
         # Good: always paid on time.
         for days in (200, 150, 100):
             move = cls._invoice(cls.other_customer, 1000.0, cls.today - timedelta(days=days))
