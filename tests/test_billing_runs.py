@@ -30,6 +30,7 @@ class TestBillingRuns(BillingCommon):
 
     def _control_counts(self):
         self.env.flush_all()
+        self.env["service.billing.control"].invalidate_model()
         controls = self.env["service.billing.control"].search([("company_id", "=", self.company.id)])
         return {control.kind: control.count for control in controls}
 
