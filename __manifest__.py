@@ -5,7 +5,7 @@
     "summary": "Installed base, service contracts, interventions, billing and dunning for maintenance companies",
     "author": "Service Management",
     "license": "LGPL-3",
-    "depends": ["mail", "product", "account"],
+    "depends": ["mail", "product", "account", "resource"],
     "data": [
         "security/service_security.xml",
         "security/ir.model.access.csv",
@@ -35,6 +35,14 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "views/service_dispatch_views.xml",
+        "report/service_intervention_reports.xml",
+        "report/service_intervention_templates.xml",
+        "data/service_intervention_mail_template_data.xml",
+        "wizards/service_intervention_payment_wizard_views.xml",
+        "views/service_checklist_template_views.xml",
+        "views/service_intervention_phone_views.xml",
+        "views/account_payment_views.xml",
         "data/service_billing_data.xml",
         "views/service_billing_views.xml",
     ],
@@ -45,9 +53,14 @@
         "demo/service_index_demo.xml",
         "demo/service_contract_demo.xml",
         "demo/service_intervention_demo.xml",
+        "demo/service_dispatch_demo.xml",
+        "demo/service_checklist_demo.xml",
         "demo/service_billing_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "service_management/static/src/dispatch_board/*",
+        ],
         "web.assets_tests": [
             "service_management/static/src/tours/*.js",
         ],

@@ -20,6 +20,10 @@ from . import service_order
 from . import service_intervention
 from . import res_partner
 from . import res_users
+from . import service_checklist_template
+from . import service_checklist_template_item
+from . import service_intervention_checklist_line
+from . import account_payment
 from . import service_intervention_part
 from . import service_billing_period
 from . import service_labour_rate
@@ -29,3 +33,4 @@ from . import service_contract_line_billing
 from . import service_contract_billing
 from . import service_intervention_billing
 from . import service_billing_control
+from . import service_intervention_planning

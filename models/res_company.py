@@ -14,6 +14,22 @@ class ResCompany(models.Model):
         default=60,
         help="How far ahead the preventive visits of contracts are created as interventions.",
     )
+    service_cash_journal_id = fields.Many2one(
+        "account.journal",
+        string="On-site Cash Journal",
+        check_company=True,
+        domain="[('type', '=', 'cash'), ('company_id', '=', id)]",
+        help="Journal of the cash technicians collect on site. Empty: the company's first cash journal.",
+    )
+    service_bank_journal_id = fields.Many2one(
+        "account.journal",
+        string="On-site Bank Journal",
+        check_company=True,
+        domain="[('type', '=', 'bank'), ('company_id', '=', id)]",
+        help="Journal of the cheques, cards and transfers technicians collect on site. "
+        "Empty: the company's first bank journal.",
+    )
+
     service_deferred_revenue_account_id = fields.Many2one(
         "account.account",
         string="Deferred Revenue Account",
@@ -40,3 +56,14 @@ class ResCompany(models.Model):
         required=True,
         help="How the labour, travel and parts a contract or a warranty covers appear on intervention invoices.",
     )
+
+    def _get_service_payment_journal(self, method):
+        """The journal a payment collected on site with ``method`` goes to."""
+        self.ensure_one()
+        journal_type = "cash" if method == "cash" else "bank"
+        journal = self.service_cash_journal_id if journal_type == "cash" else self.service_bank_journal_id
+        return journal or self.env["account.journal"].search(
+            [("type", "=", journal_type), *self.env["account.journal"]._check_company_domain(self)],
+            order="sequence, id",
+            limit=1,
+        )

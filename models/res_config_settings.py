@@ -12,6 +12,8 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.service_preventive_horizon_days",
         readonly=False,
     )
+    service_cash_journal_id = fields.Many2one(related="company_id.service_cash_journal_id", readonly=False)
+    service_bank_journal_id = fields.Many2one(related="company_id.service_bank_journal_id", readonly=False)
     service_deferred_revenue_account_id = fields.Many2one(
         related="company_id.service_deferred_revenue_account_id",
         readonly=False,

@@ -93,6 +93,13 @@ class ResPartner(models.Model):
         action["context"] = {"default_partner_id": customer.id, "default_site_id": self.id}
         return action
 
+    def _get_service_site(self, site):
+        """``site`` when it is one of this customer's addresses, else the customer's delivery address."""
+        self.ensure_one()
+        if site and site.commercial_partner_id == self:
+            return site
+        return self.browse(self.address_get(["delivery"])["delivery"])
+
     def _get_service_equipment_domain(self):
         self.ensure_one()
         return ["|", ("partner_id", "=", self.id), ("site_id", "=", self.id)]

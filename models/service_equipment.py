@@ -128,11 +128,8 @@ class ServiceEquipment(models.Model):
 
     @api.depends("partner_id")
     def _compute_site_id(self):
-        for equipment in self:
-            partner = equipment.partner_id
-            if not partner or (equipment.site_id and equipment.site_id.commercial_partner_id == partner):
-                continue
-            equipment.site_id = partner.address_get(["delivery"])["delivery"]
+        for equipment in self.filtered("partner_id"):
+            equipment.site_id = equipment.partner_id._get_service_site(equipment.site_id)
 
     @api.depends("contract_line_ids.contract_id")
     def _compute_contract_ids(self):
@@ -348,7 +345,9 @@ class ServiceEquipment(models.Model):
         self.ensure_one()
         return f"{self.get_base_url()}/odoo/action-service_management.service_equipment_action/{self.id}"
 
+    @api.model
     def _get_warranty_date(self):
+        """The day warranties are judged on: ``warranty_date`` from the context, else today."""
         return fields.Date.to_date(self.env.context.get("warranty_date")) or fields.Date.context_today(self)
 
     def _get_warranties_at(self, on_date):
@@ -357,6 +356,19 @@ class ServiceEquipment(models.Model):
         return self.warranty_ids.filtered(
             lambda w: w.date_start and w.date_end and warranty_helper.covers(w.date_start, w.date_end, on_date)
         )
+
+    def _get_running_contracts(self):
+        """``{equipment id: contract}``: a running or expiring contract covering each equipment, in one search."""
+        if not self:
+            return {}
+        lines = self.env["service.contract.line"].search(
+            [("equipment_ids", "in", self.ids), ("contract_id.state", "in", ("running", "expiring"))]
+        )
+        contracts = {}
+        for line in lines:
+            for equipment in line.equipment_ids & self:
+                contracts.setdefault(equipment.id, line.contract_id)
+        return contracts
 
     def _get_warranty_coverage(self, on_date):
         """What the warranties in force on ``on_date`` pay for: a set of ``labour``, ``parts``, ``travel``."""

@@ -46,7 +46,7 @@ class ServiceEquipmentWarranty(models.Model):
     @api.depends("date_start", "date_end")
     @api.depends_context("warranty_date")
     def _compute_state(self):
-        on_date = self._get_warranty_date()
+        on_date = self.env["service.equipment"]._get_warranty_date()
         for warranty in self:
             if not (warranty.date_start and warranty.date_end):
                 warranty.state = False
@@ -75,9 +75,6 @@ class ServiceEquipmentWarranty(models.Model):
                 type=types.get(warranty.warranty_type, ""),
                 end=warranty.date_end or "",
             )
-
-    def _get_warranty_date(self):
-        return fields.Date.to_date(self.env.context.get("warranty_date")) or fields.Date.context_today(self)
 
     def _get_coverage(self):
         """The kinds of cost this warranty pays for, as a set of ``labour``, ``parts``, ``travel``."""

@@ -1,7 +1,9 @@
 from datetime import timedelta
+from urllib.parse import quote_plus
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_datetime
 
 from odoo.addons.service_management.models.service_contract_sla import PRIORITIES
 
@@ -112,6 +114,31 @@ class ServiceIntervention(models.Model):
     coverage_reason = fields.Char(compute="_compute_coverage", store=True)
     part_ids = fields.One2many("service.intervention.part", "intervention_id", string="Parts Used")
     can_edit_prices = fields.Boolean(compute="_compute_can_edit_prices")
+    # on site: checklist, photos, signature, payments, report
+    checklist_line_ids = fields.One2many("service.intervention.checklist.line", "intervention_id", string="Checklist")
+    photo_ids = fields.Many2many(
+        "ir.attachment",
+        "service_intervention_photo_rel",
+        "intervention_id",
+        "attachment_id",
+        string="Photos",
+        copy=False,
+    )
+    photo_count = fields.Integer(compute="_compute_photo_count")
+    signature = fields.Image(
+        copy=False, attachment=True, max_width=1024, max_height=1024, help="The customer's signature."
+    )
+    signed_by = fields.Char(copy=False, help="Name of the person who signed for the customer.")
+    signed_on = fields.Datetime(copy=False, readonly=True)
+    site_address = fields.Char(compute="_compute_site_map_url")
+    site_map_url = fields.Char(string="Map", compute="_compute_site_map_url")
+    equipment_history = fields.Html(string="Last Interventions", compute="_compute_equipment_history", sanitize=False)
+    payment_ids = fields.One2many("account.payment", "service_intervention_id", string="Payments", readonly=True)
+    payment_count = fields.Integer(compute="_compute_collected_amount")
+    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
+    collected_amount = fields.Monetary(
+        string="Collected", compute="_compute_collected_amount", currency_field="company_currency_id"
+    )
 
     def init(self):
         # one preventive intervention per plan line, equipment and visit date, even with concurrent workers
@@ -129,28 +156,17 @@ class ServiceIntervention(models.Model):
             if intervention.equipment_id.site_id:
                 intervention.site_id = intervention.equipment_id.site_id
                 continue
-            partner = intervention.partner_id
-            if partner and intervention.site_id.commercial_partner_id != partner:
-                intervention.site_id = partner.address_get(["delivery"])["delivery"]
+            if intervention.partner_id:
+                intervention.site_id = intervention.partner_id._get_service_site(intervention.site_id)
 
     @api.depends("equipment_id", "partner_id")
     def _compute_contract_id(self):
-        Line = self.env["service.contract.line"]
-        for intervention in self:
-            if intervention.contract_id.partner_id == intervention.partner_id and not intervention.equipment_id:
-                continue
-            lines = (
-                Line.search(
-                    [
-                        ("equipment_ids", "in", intervention.equipment_id.ids),
-                        ("contract_id.state", "in", ("running", "expiring")),
-                    ],
-                    limit=1,
-                )
-                if intervention.equipment_id
-                else Line
-            )
-            intervention.contract_id = lines.contract_id
+        to_propose = self.filtered(
+            lambda i: i.equipment_id or i.contract_id.partner_id != i.partner_id
+        )
+        contract_by_equipment = to_propose.equipment_id._get_running_contracts()
+        for intervention in to_propose:
+            intervention.contract_id = contract_by_equipment.get(intervention.equipment_id.id, False)
 
     @api.depends("site_id", "equipment_id")
     def _compute_zone_id(self):
@@ -254,18 +270,106 @@ class ServiceIntervention(models.Model):
             lines = lines.filtered(lambda line: self.equipment_id in line.equipment_ids)
         return any(line.cover_parts == "included" for line in lines)
 
+    @api.depends("photo_ids")
+    def _compute_photo_count(self):
+        for intervention in self:
+            intervention.photo_count = len(intervention.photo_ids)
+
+    @api.depends("site_id.street", "site_id.street2", "site_id.zip", "site_id.city", "site_id.country_id")
+    def _compute_site_map_url(self):
+        for intervention in self:
+            site = intervention.site_id
+            parts = [site.street, site.street2, site.zip, site.city, site.country_id.name]
+            address = ", ".join(part for part in parts if part)
+            intervention.site_address = address
+            intervention.site_map_url = (
+                f"https://www.openstreetmap.org/search?query={quote_plus(address)}" if address else False
+            )
+
+    @api.depends("equipment_id")
+    def _compute_equipment_history(self):
+        history = self._get_equipment_history()
+        for intervention in self:
+            interventions = history.get(intervention.equipment_id.id, self.browse()) - intervention
+            intervention.equipment_history = (
+                self.env["ir.qweb"]._render(
+                    "service_management.service_intervention_equipment_history",
+                    {"interventions": interventions[:5]},
+                )
+                if interventions
+                else False
+            )
+
+    def _get_equipment_history(self, limit=6):
+        """``{equipment_id: interventions}``: the last ``limit`` done interventions of each equipment of ``self``,
+        in one query, whoever did them (a technician needs the history of the equipment they work on)."""
+        equipment_ids = tuple(self.equipment_id.ids)
+        if not equipment_ids:
+            return {}
+        self.env["service.intervention"].flush_model(["equipment_id", "state", "actual_end"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM (
+                    SELECT id, ROW_NUMBER() OVER (
+                               PARTITION BY equipment_id ORDER BY actual_end DESC NULLS LAST, id DESC) AS row_number
+                      FROM service_intervention
+                     WHERE equipment_id IN %s AND state = 'done'
+                ) AS ranked
+                 WHERE row_number <= %s
+                """,
+                equipment_ids,
+                limit,
+            )
+        )
+        done = (
+            self.sudo()
+            .browse([row[0] for row in self.env.cr.fetchall()])
+            .sorted(lambda i: (i.actual_end or fields.Datetime.now(), i.id), reverse=True)
+        )
+        history = {}
+        for intervention in done:
+            history.setdefault(intervention.equipment_id.id, self.sudo().browse())
+            history[intervention.equipment_id.id] |= intervention
+        return history
+
+    @api.depends("payment_ids.amount", "payment_ids.state")
+    def _compute_collected_amount(self):
+        # sudo: a technician sees what they collected without being an accountant
+        groups = (
+            self.env["account.payment"]
+            .sudo()
+            ._read_group(
+                [("service_intervention_id", "in", self.ids), ("state", "in", ("in_process", "paid"))],
+                ["service_intervention_id"],
+                ["amount:sum", "__count"],
+            )
+        )
+        totals = {intervention.id: (amount, count) for intervention, amount, count in groups}
+        for intervention in self:
+            intervention.collected_amount, intervention.payment_count = totals.get(intervention.id, (0.0, 0))
+
+    @api.constrains("signature", "signed_by")
+    def _check_signature(self):
+        for intervention in self:
+            if intervention.signature and not (intervention.signed_by or "").strip():
+                raise ValidationError(
+                    self.env._("Enter the name of the person who signs %(name)s.", name=intervention.name)
+                )
+
     @api.constrains("user_id", "helper_ids", "planned_start", "planned_duration", "stage_id")
     def _check_double_booking(self):
+        conflicts = self._get_booking_conflicts()
         for intervention in self:
-            conflict = intervention._get_booking_conflicts()[:1]
+            conflict = conflicts.get(intervention.id)
             if conflict:
                 raise ValidationError(
                     self.env._(
                         "%(technician)s is already booked on %(other)s from %(start)s to %(end)s.",
                         technician=(intervention._get_technicians() & conflict._get_technicians())[:1].name,
                         other=conflict.name,
-                        start=fields.Datetime.to_string(conflict.planned_start),
-                        end=fields.Datetime.to_string(conflict.planned_end),
+                        start=format_datetime(self.env, conflict.planned_start, dt_format="short"),
+                        end=format_datetime(self.env, conflict.planned_end, dt_format="short"),
                     )
                 )
 
@@ -279,10 +383,23 @@ class ServiceIntervention(models.Model):
         for vals in vals_list:
             if vals.get("planned_start") and vals.get("user_id") and "stage_id" not in vals:
                 vals["stage_id"] = self._get_stage("planned").id
-        return super().create(vals_list)
+            if vals.get("signature"):
+                vals["signed_on"] = fields.Datetime.now()
+        interventions = super().create(vals_list)
+        interventions._fill_checklist_lines()
+        return interventions
 
     def write(self, vals):
+        if "signature" in vals:
+            vals = dict(vals, signed_on=vals["signature"] and fields.Datetime.now())
+        to_refill = (
+            self.filtered(lambda i: i.state in ("new", "planned") and i.intervention_type != vals["intervention_type"])
+            if vals.get("intervention_type")
+            else self.browse()
+        )
         res = super().write(vals)
+        if to_refill:
+            to_refill._fill_checklist_lines()
         if vals.get("planned_start") or vals.get("user_id"):
             to_plan = self.filtered(lambda i: i.state == "new" and i.planned_start and i.user_id)
             if to_plan:
@@ -299,7 +416,9 @@ class ServiceIntervention(models.Model):
     def action_done(self):
         if any(intervention.state != "in_progress" for intervention in self):
             raise UserError(self.env._("Only an intervention in progress can be finished."))
+        self._check_checklist_complete()
         self.write({"actual_end": fields.Datetime.now(), "stage_id": self._get_stage("done").id})
+        self._send_intervention_report()
         return True
 
     def action_cancel(self):
@@ -308,28 +427,178 @@ class ServiceIntervention(models.Model):
         self.write({"stage_id": self._get_stage("cancelled").id})
         return True
 
+    def action_collect_payment(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Collect Payment"),
+            "res_model": "service.intervention.payment.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_intervention_id": self.id},
+        }
+
+    def action_view_payments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("service_management.account_payment_action_collected")
+        action["domain"] = [("service_intervention_id", "=", self.id)]
+        action["context"] = {"default_service_intervention_id": self.id, "create": False}
+        return action
+
+    def action_view_photos(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Photos"),
+            "res_model": "ir.attachment",
+            "view_mode": "kanban,list,form",
+            "domain": [("id", "in", self.photo_ids.ids)],
+            "context": {"create": False},
+        }
+
+    def _fill_checklist_lines(self):
+        """Replace the checklist of each intervention of ``self`` by its company's template for its type."""
+        if not self:
+            return
+        # sudo: the checklist follows the type, whoever may change the type (a technician cannot delete lines)
+        self.sudo().checklist_line_ids.unlink()
+        templates = (
+            self.env["service.checklist.template"]
+            .sudo()
+            ._get_templates_by_key(
+                {(intervention.company_id.id, intervention.intervention_type) for intervention in self}
+            )
+        )
+        vals_list = []
+        for intervention in self:
+            template = templates.get((intervention.company_id.id, intervention.intervention_type))
+            vals_list += (
+                [item._prepare_checklist_line_vals(intervention) for item in template.item_ids] if template else []
+            )
+        self.env["service.intervention.checklist.line"].sudo().create(vals_list)
+
+    def _check_checklist_complete(self):
+        missing = self.checklist_line_ids.filtered(lambda line: line.required and not line.answered)
+        if missing:
+            raise UserError(
+                self.env._(
+                    "Answer the required checklist items before finishing:\n%(items)s",
+                    items="\n".join(
+                        f"{intervention.name}: {', '.join(lines.mapped('question'))}"
+                        for intervention, lines in missing.grouped("intervention_id").items()
+                    ),
+                )
+            )
+
+    def _get_amount_due(self):
+        """What the customer owes on site: the parts not covered, taxes included, less what was already collected.
+        Labour is invoiced later."""
+        self.ensure_one()
+        billable = self.part_ids.filtered(lambda part: not part.covered)
+        total = 0.0
+        for part in billable:
+            taxes = part.product_id.taxes_id._filter_taxes_by_company(self.company_id)
+            total += taxes.compute_all(
+                part.price_unit,
+                currency=self.company_currency_id,
+                quantity=part.quantity,
+                product=part.product_id,
+                partner=self.partner_id,
+            )["total_included"]
+        return max(self.company_currency_id.round(total - self.collected_amount), 0.0)
+
+    def _get_report_mail_template(self):
+        return self.env.ref("service_management.mail_template_service_intervention_report", raise_if_not_found=False)
+
+    def _send_intervention_report(self):
+        """Attach the report to each intervention and e-mail it to customers who have an address; the e-mails
+        are queued, not sent while the technician waits."""
+        template = self._get_report_mail_template()
+        to_mail = self.filtered(lambda i: i.partner_id.email) if template else self.browse()
+        if to_mail:
+            to_mail.with_context(mail_notify_force_send=False).message_post_with_source(
+                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        report = self.env.ref("service_management.action_report_service_intervention")
+        for intervention in self - to_mail:
+            content, __ = report._render_qweb_pdf(report.report_name, intervention.ids)
+            intervention.message_post(
+                body=self.env._(
+                    "%(customer)s has no e-mail address: the intervention report was not sent.",
+                    customer=intervention.partner_id.display_name,
+                ),
+                attachments=[(intervention._get_report_filename(), content)],
+            )
+
+    def _get_report_filename(self):
+        self.ensure_one()
+        return self.env._("Intervention Report - %(name)s.pdf", name=self.name).replace("/", "-")
+
     def _get_technicians(self):
         self.ensure_one()
         return self.user_id | self.helper_ids
 
     def _get_booking_conflicts(self):
-        """Other open interventions of the same technicians whose planned times overlap this one's."""
-        self.ensure_one()
-        technicians = self._get_technicians()
-        if not (technicians and self.planned_start and self.planned_end) or self.state in ("done", "cancelled"):
-            return self.browse()
-        # sudo: a technician must not be booked twice even where they cannot read the other work
-        return self.sudo().search(
-            [
-                ("id", "!=", self.id),
-                ("state", "not in", ("done", "cancelled")),
-                ("planned_start", "<", self.planned_end),
-                ("planned_end", ">", self.planned_start),
-                "|",
-                ("user_id", "in", technicians.ids),
-                ("helper_ids", "in", technicians.ids),
-            ]
+        """``{intervention id: first other open intervention sharing a technician at overlapping times}``.
+
+        One query for the whole batch: each intervention's lead and helpers are joined to the open
+        interventions of the same technicians whose planned times overlap, the batch included.
+        """
+        booked = self.filtered(
+            lambda i: (
+                i.planned_start and i.planned_end and i.state not in ("done", "cancelled") and i._get_technicians()
+            )
         )
+        if not booked:
+            return {}
+        # sudo: a technician must not be booked twice even where they cannot read the other work
+        Intervention = self.sudo()
+        Intervention.flush_model(["user_id", "helper_ids", "planned_start", "planned_end", "stage_id", "state"])
+        helpers = self._fields["helper_ids"]
+        overlap = SQL(
+            """
+                other.id != mine.id
+            AND other.state NOT IN ('done', 'cancelled')
+            AND other.planned_start < mine.planned_end
+            AND other.planned_end > mine.planned_start
+            """
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """
+                WITH mine AS (
+                    SELECT i.id, i.planned_start, i.planned_end, i.user_id AS technician_id
+                      FROM service_intervention i
+                     WHERE i.id IN %(ids)s AND i.user_id IS NOT NULL
+                     UNION
+                    SELECT i.id, i.planned_start, i.planned_end, rel.%(technician)s
+                      FROM service_intervention i
+                      JOIN %(relation)s rel ON rel.%(intervention)s = i.id
+                     WHERE i.id IN %(ids)s
+                ), conflict AS (
+                    SELECT mine.id AS mine_id, other.id AS other_id, other.planned_start
+                      FROM mine
+                      JOIN service_intervention other ON other.user_id = mine.technician_id
+                     WHERE %(overlap)s
+                     UNION ALL
+                    SELECT mine.id, other.id, other.planned_start
+                      FROM mine
+                      JOIN %(relation)s rel ON rel.%(technician)s = mine.technician_id
+                      JOIN service_intervention other ON other.id = rel.%(intervention)s
+                     WHERE %(overlap)s
+                )
+                SELECT DISTINCT ON (mine_id) mine_id, other_id
+                  FROM conflict
+              ORDER BY mine_id, planned_start, other_id
+                """,
+                ids=tuple(booked.ids),
+                overlap=overlap,
+                technician=SQL.identifier(helpers.column2),
+                relation=SQL.identifier(helpers.relation),
+                intervention=SQL.identifier(helpers.column1),
+            )
+        )
+        return {intervention_id: Intervention.browse(other_id) for intervention_id, other_id in rows}
 
     @api.model
     def _get_stage(self, state):

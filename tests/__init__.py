@@ -21,3 +21,8 @@ from . import test_intervention_billing
 from . import test_billing_runs
 from . import test_deferred_revenue
 from . import test_billing_mail
+from . import test_dispatch
+from . import test_intervention_checklist
+from . import test_intervention_completion
+from . import test_intervention_payment
+from . import test_intervention_phone_tour

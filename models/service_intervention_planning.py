@@ -1,0 +1,441 @@
+import random
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from odoo.addons.resource.models.utils import Intervals
+
+DISPATCH_UNPLANNED_LIMIT = 200
+
+
+class ServiceIntervention(models.Model):
+    _inherit = "service.intervention"
+
+    planning_warning = fields.Text(
+        compute="_compute_planning_warning",
+        help="Planned outside the working hours of a technician, or during their leave.",
+    )
+
+    @api.depends("planned_start", "planned_end", "user_id", "helper_ids", "state", "company_id")
+    def _compute_planning_warning(self):
+        warnings = self._get_planning_warnings()
+        for intervention in self:
+            intervention.planning_warning = "\n".join(warnings.get(intervention, [])) or False
+
+    # ------------------------------------------------------------
+    # Working hours and leaves of the technicians
+    # ------------------------------------------------------------
+
+    def _get_technician_schedule(self, user):
+        """``(calendar, resource, tz name)`` of a technician for this intervention's company.
+
+        The technician's own working hours (``resource_calendar_id``), else the company's; the
+        resource carries their personal leaves; the timezone is the technician's.
+        """
+        company = self.company_id or self.env.company
+        user = user.sudo()
+        resources = user.resource_ids
+        resource = resources.filtered(lambda r: r.company_id == company)[:1] or resources[:1]
+        calendar = resource.calendar_id or (not resource and company.sudo().resource_calendar_id)
+        tz = user.tz or resource.tz or (calendar and calendar.tz) or "UTC"
+        return calendar or self.env["resource.calendar"], resource, tz
+
+    def _get_planning_warnings(self):
+        """``{intervention: [warning, ...]}`` for the interventions of ``self`` planned but not started.
+
+        The technicians are grouped by working-hours calendar and timezone; the work and leave
+        intervals of each group are computed in one call for the whole time span of the batch.
+        """
+        Resource = self.env["resource.resource"]
+        to_check = self.filtered(
+            lambda i: i.planned_start and i.planned_end and i.state in ("new", "planned") and i._get_technicians()
+        )
+        groups = defaultdict(lambda: {"resources": Resource, "start": None, "end": None, "items": []})
+        for intervention in to_check:
+            start = pytz.utc.localize(intervention.planned_start)
+            end = pytz.utc.localize(intervention.planned_end)
+            for user in intervention._get_technicians():
+                calendar, resource, tz = intervention._get_technician_schedule(user)
+                if not calendar:
+                    continue
+                group = groups[calendar, tz]
+                group["resources"] |= resource
+                group["start"] = min(group["start"] or start, start)
+                group["end"] = max(group["end"] or end, end)
+                group["items"].append((intervention, user, resource, start, end))
+        warnings = defaultdict(list)
+        for (calendar, tz), group in groups.items():
+            calendar = calendar.sudo()
+            zone = pytz.timezone(tz)
+            # a day of margin each side, so that the intervals are whole days in the technician's timezone
+            span_start, span_end = group["start"] - timedelta(days=1), group["end"] + timedelta(days=1)
+            resources = group["resources"].sudo()
+            work = calendar._work_intervals_batch(
+                span_start, span_end, resources=resources, tz=zone, compute_leaves=False
+            )
+            # the lunch break is part of the working day: a job across it is not "outside the hours"
+            lunch = calendar._attendance_intervals_batch(span_start, span_end, resources=resources, tz=zone, lunch=True)
+            leaves = calendar._leave_intervals_batch(span_start, span_end, resources=resources, tz=zone)
+            for intervention, user, resource, start, end in group["items"]:
+                planned = Intervals([(start, end, Resource)])
+                on_leave = leaves[resource.id] & planned
+                if on_leave:
+                    reasons = {
+                        leave.name for _start, _stop, leave_records in on_leave for leave in leave_records if leave.name
+                    }
+                    warnings[intervention].append(
+                        self.env._(
+                            "%(technician)s is on leave (%(reason)s) during this intervention.",
+                            technician=user.name,
+                            reason=", ".join(sorted(reasons)) or self.env._("Time Off"),
+                        )
+                    )
+                elif planned - (work[resource.id] | lunch[resource.id]):
+                    warnings[intervention].append(
+                        self.env._(
+                            "Planned outside the working hours of %(technician)s (%(calendar)s).",
+                            technician=user.name,
+                            calendar=calendar.name,
+                        )
+                    )
+        return warnings
+
+    def _get_first_working_hour(self, user, day):
+        """The UTC datetime at which ``user`` starts working on ``day``: their first working hour, else 08:00."""
+        calendar, resource, tz = self._get_technician_schedule(user)
+        zone = pytz.timezone(tz)
+        day_start = zone.localize(datetime.combine(day, time.min))
+        day_end = zone.localize(datetime.combine(day, time.max))
+        if calendar:
+            work = calendar.sudo()._work_intervals_batch(
+                day_start, day_end, resources=resource.sudo(), tz=zone, compute_leaves=False
+            )[resource.id]
+            for start, _stop, _attendance in work:
+                return start.astimezone(pytz.utc).replace(tzinfo=None)
+        return zone.localize(datetime.combine(day, time(8, 0))).astimezone(pytz.utc).replace(tzinfo=None)
+
+    # ------------------------------------------------------------
+    # Dispatch board
+    # ------------------------------------------------------------
+
+    @api.model
+    def _check_dispatch_access(self):
+        if not self.env.user.has_group("service_management.group_service_user"):
+            raise AccessError(self.env._("Only dispatchers can plan the interventions of the technicians."))
+
+    @api.model
+    def _get_dispatch_tz(self):
+        return pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+
+    @api.model
+    def _get_dispatch_technician_domain(self, companies):
+        """The rows of the board: the technicians of these companies.
+
+        Dispatchers and managers are technicians too (the groups imply each other): they get a row
+        when they have a home zone, and whenever they have work in the week shown.
+        """
+        return [
+            ("groups_id", "in", self.env.ref("service_management.group_service_technician").id),
+            ("share", "=", False),
+            ("company_ids", "in", companies.ids),
+            "|",
+            ("groups_id", "not in", self.env.ref("service_management.group_service_user").id),
+            ("service_zone_ids", "!=", False),
+        ]
+
+    @api.model
+    def _prepare_dispatch_card(self, intervention, tz, type_labels, priority_labels):
+        start = end = False
+        if intervention.planned_start:
+            start = pytz.utc.localize(intervention.planned_start).astimezone(tz)
+            end = pytz.utc.localize(intervention.planned_end).astimezone(tz)
+        site = intervention.site_id
+        return {
+            "id": intervention.id,
+            "name": intervention.name,
+            "partner": intervention.partner_id.display_name,
+            "site": site.name if site and site != intervention.partner_id else site.city or "",
+            "city": site.city or "",
+            "type": intervention.intervention_type,
+            "type_label": type_labels.get(intervention.intervention_type),
+            "priority": intervention.priority,
+            "priority_label": priority_labels.get(intervention.priority),
+            "state": intervention.state,
+            "user_id": intervention.user_id.id,
+            "zone_id": intervention.zone_id.id,
+            "day": start and start.date().isoformat(),
+            "time": start and f"{start:%H:%M} - {end:%H:%M}",
+            "duration": intervention.planned_duration,
+            "warning": intervention.planning_warning or "",
+            "sla_breached": intervention.sla_breached,
+            "draggable": intervention.state in ("new", "planned"),
+        }
+
+    @api.model
+    def get_dispatch_board_data(self, week_start, zone_ids=None, company_ids=None):
+        """The dispatch board of one week: technicians as rows, days as columns, interventions as cards.
+
+        :param week_start: a day of the week to show (a date or ``YYYY-MM-DD``), this week when empty
+        :param zone_ids: zones to show (all when empty)
+        :param company_ids: companies to show, among the user's allowed ones (the active ones when empty)
+        """
+        self._check_dispatch_access()
+        day = fields.Date.to_date(week_start) if week_start else fields.Date.context_today(self)
+        week_start = day - timedelta(days=day.weekday())
+        days = [week_start + timedelta(days=offset) for offset in range(7)]
+        allowed = self.env.user.company_ids
+        companies = allowed & self.env["res.company"].browse(company_ids or []) or self.env.companies
+        zones = self.env["service.zone"].browse(zone_ids or []).exists()
+        tz = self._get_dispatch_tz()
+        week_from = tz.localize(datetime.combine(days[0], time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+        week_to = tz.localize(datetime.combine(days[-1] + timedelta(days=1), time.min)).astimezone(pytz.utc)
+        week_to = week_to.replace(tzinfo=None)
+        zone_domain = [("zone_id", "in", zones.ids)] if zones else []
+        company_domain = [("company_id", "in", companies.ids)]
+
+        interventions = self.search(
+            company_domain
+            + zone_domain
+            + [
+                ("planned_start", "<", week_to),
+                ("planned_end", ">", week_from),
+                ("user_id", "!=", False),
+                ("state", "!=", "cancelled"),
+            ],
+            order="planned_start, id",
+        )
+        unplanned_domain = (
+            company_domain
+            + zone_domain
+            + [("state", "=", "new"), "|", ("planned_start", "=", False), ("user_id", "=", False)]
+        )
+        unplanned = self.search(unplanned_domain, order="priority desc, call_date, id", limit=DISPATCH_UNPLANNED_LIMIT)
+        unplanned_count = (
+            len(unplanned) if len(unplanned) < DISPATCH_UNPLANNED_LIMIT else self.search_count(unplanned_domain)
+        )
+        technician_domain = self._get_dispatch_technician_domain(companies)
+        if zones:
+            technician_domain += [("service_zone_ids", "in", zones.ids)]
+        technicians = self.env["res.users"].sudo().search(technician_domain, order="name")
+        technicians = (technicians | interventions.user_id.sudo() | interventions.helper_ids.sudo()).sorted("name")
+
+        type_labels = dict(self._fields["intervention_type"]._description_selection(self.env))
+        priority_labels = dict(self._fields["priority"]._description_selection(self.env))
+        cells = defaultdict(list)
+        for intervention in interventions:
+            card = self._prepare_dispatch_card(intervention, tz, type_labels, priority_labels)
+            day = max(card["day"], days[0].isoformat())
+            cells[f"{intervention.user_id.id}_{day}"].append(card)
+            for helper in intervention.helper_ids & technicians:
+                cells[f"{helper.id}_{day}"].append(dict(card, as_helper=True, draggable=False))
+
+        unplanned_by_zone = defaultdict(list)
+        for intervention in unplanned:
+            unplanned_by_zone[intervention.zone_id].append(
+                self._prepare_dispatch_card(intervention, tz, type_labels, priority_labels)
+            )
+        zone_groups = [
+            {
+                "id": zone.id or False,
+                "name": zone.display_name if zone else self.env._("No Zone"),
+                "cards": cards,
+            }
+            for zone, cards in sorted(
+                unplanned_by_zone.items(), key=lambda item: (not item[0], item[0].sequence, item[0].name or "")
+            )
+        ]
+        today = fields.Date.context_today(self)
+        return {
+            "week_start": days[0].isoformat(),
+            "days": [
+                {
+                    "date": day.isoformat(),
+                    "weekday": day.weekday(),
+                    "today": day == today,
+                    "label": day.strftime("%d/%m"),
+                }
+                for day in days
+            ],
+            "technicians": [
+                {
+                    "id": user.id,
+                    "name": user.name,
+                    "zones": ", ".join(user.service_zone_ids.mapped("display_name")),
+                    "calendar": user.resource_calendar_id.name or "",
+                }
+                for user in technicians
+            ],
+            "cells": cells,
+            "unplanned": zone_groups,
+            "unplanned_count": unplanned_count,
+            "zones": [
+                {"id": zone.id, "name": zone.display_name}
+                for zone in self.env["service.zone"].search([("company_id", "in", [*companies.ids, False])])
+            ],
+            "companies": [{"id": company.id, "name": company.name} for company in allowed],
+            "selected_company_ids": companies.ids,
+            "selected_zone_ids": zones.ids,
+        }
+
+    def action_dispatch_plan(self, user_id, day):
+        """Plan this intervention for ``user_id`` on ``day`` (``YYYY-MM-DD``), as the dispatch board does.
+
+        A planned intervention keeps its time of day; a new one starts at the technician's first
+        working hour of that day. The write goes through the ORM, so double booking is refused.
+        """
+        self.ensure_one()
+        self._check_dispatch_access()
+        if self.state not in ("new", "planned"):
+            raise UserError(self.env._("%(name)s is already started or closed.", name=self.name))
+        technician = self.env["res.users"].browse(user_id).exists()
+        if not technician:
+            raise UserError(self.env._("Choose a technician to plan %(name)s.", name=self.name))
+        if self.company_id not in technician.sudo().company_ids:
+            raise UserError(
+                self.env._(
+                    "%(technician)s does not work for %(company)s.",
+                    technician=technician.name,
+                    company=self.company_id.name,
+                )
+            )
+        day = fields.Date.to_date(day)
+        if self.planned_start:
+            tz = self._get_dispatch_tz()
+            local_start = pytz.utc.localize(self.planned_start).astimezone(tz)
+            start = tz.localize(datetime.combine(day, local_start.time())).astimezone(pytz.utc).replace(tzinfo=None)
+        else:
+            start = self._get_first_working_hour(technician, day)
+        vals = {"user_id": technician.id, "planned_start": start}
+        if technician in self.helper_ids:
+            vals["helper_ids"] = [Command.unlink(technician.id)]
+        self.write(vals)
+        return {"id": self.id, "planned_start": fields.Datetime.to_string(self.planned_start), "state": self.state}
+
+    # ------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------
+
+    @api.model
+    def _demo_generate_dispatch_interventions(self, technician_ids, company_id, leave_ids=(), count=300):
+        """Create ``count`` interventions over the demo technicians, 60 days back to 30 days ahead.
+
+        Each technician gets work in their home zones on their working days, one job per slot so that
+        nobody is booked twice; past work is started and finished, a few are cancelled, and some
+        future calls are left to plan. Does nothing when the technicians already have work.
+        """
+        technicians = self.env["res.users"].browse(technician_ids).exists()
+        company = self.env["res.company"].browse(company_id)
+        if not technicians or self.search_count([("user_id", "in", technicians.ids)], limit=1):
+            return self.browse()
+        rng = random.Random(4)
+        tz = pytz.timezone("Europe/Paris")
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        leaves = self.env["resource.calendar.leaves"].browse(leave_ids).exists()
+        equipment = self.env["service.equipment"].search(
+            [("company_id", "=", company.id), ("site_id.service_zone_id", "!=", False)]
+        )
+        equipment_by_zone = defaultdict(list)
+        for piece in equipment:
+            equipment_by_zone[piece.site_id.service_zone_id].append(piece)
+        if not equipment_by_zone:
+            return self.browse()
+        slots = []
+        for technician in technicians:
+            calendar, resource, _tz = self._get_technician_schedule(technician)
+            working_days = {int(day) for day in calendar.attendance_ids.mapped("dayofweek")} or {0, 1, 2, 3, 4}
+            leave_days = {
+                leave.date_from.date() + timedelta(days=offset)
+                for leave in leaves.filtered(lambda lv, res=resource: lv.resource_id == res)
+                for offset in range((leave.date_to.date() - leave.date_from.date()).days + 1)
+            }
+            zones = [zone for zone in technician.service_zone_ids if zone in equipment_by_zone] or list(
+                equipment_by_zone
+            )
+            for offset in range(-60, 31):
+                day = today + timedelta(days=offset)
+                if day.weekday() not in working_days or day in leave_days:
+                    continue
+                for hour, duration in ((8, 2.0), (10.5, 1.5), (13, 2.0), (15.5, 1.5)):
+                    slots.append((technician, day, hour, duration, zones))
+        rng.shuffle(slots)
+        # two jobs the board warns about: one during a leave, one after the working hours
+        for leave in leaves.filtered(lambda lv: lv.resource_id.user_id in technicians)[:1]:
+            technician = leave.resource_id.user_id
+            zones = [zone for zone in technician.service_zone_ids if zone in equipment_by_zone] or list(
+                equipment_by_zone
+            )
+            slots.insert(0, (technician, leave.date_from.date(), 10.5, 1.5, zones))
+        slots.insert(0, (technicians[0], today + timedelta(days=2), 18.0, 1.5, list(equipment_by_zone)))
+        descriptions = {
+            "preventive": ["Scheduled maintenance visit.", "Yearly safety check and lubrication."],
+            "corrective": [
+                "Lift stopped between two floors, alarm triggered.",
+                "No hot water in the building since this morning.",
+                "Door does not close properly on the ground floor.",
+            ],
+            "installation": ["Install the new control panel.", "Commission the replacement boiler."],
+            "inspection": ["Regulatory inspection with the control body.", "Inspection after the winter."],
+        }
+        types = ["preventive"] * 5 + ["corrective"] * 3 + ["installation", "inspection"]
+        unplanned_count = count // 12
+        vals_list = []
+        for technician, day, hour, duration, zones in slots[: count - unplanned_count]:
+            piece = rng.choice(equipment_by_zone[rng.choice(zones)])
+            intervention_type = rng.choice(types)
+            local_start = datetime.combine(day, time(int(hour), int(round((hour % 1) * 60))))
+            start = tz.localize(local_start).astimezone(pytz.utc).replace(tzinfo=None)
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": piece.partner_id.id,
+                    "equipment_id": piece.id,
+                    "intervention_type": intervention_type,
+                    "priority": rng.choice("0111122223" if intervention_type == "corrective" else "01111112"),
+                    "description": f"<p>{rng.choice(descriptions[intervention_type])}</p>",
+                    "user_id": technician.id,
+                    "planned_start": start,
+                    "planned_duration": duration,
+                    "call_date": start - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8)),
+                }
+            )
+        all_equipment = [piece for pieces in equipment_by_zone.values() for piece in pieces]
+        for _index in range(unplanned_count):
+            piece = rng.choice(all_equipment)
+            intervention_type = rng.choice(["corrective", "corrective", "inspection", "installation", "preventive"])
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": piece.partner_id.id,
+                    "equipment_id": piece.id,
+                    "intervention_type": intervention_type,
+                    "priority": rng.choice("01222233"),
+                    "description": f"<p>{rng.choice(descriptions[intervention_type])}</p>",
+                    "call_date": now - timedelta(days=rng.randint(0, 6), hours=rng.randint(0, 10)),
+                }
+            )
+        interventions = self.with_context(tracking_disable=True, mail_create_nolog=True).create(vals_list)
+        planned = interventions.filtered("planned_start")
+        # keep the two warned jobs above (the first ones) planned
+        cancelled = (
+            planned.filtered(lambda i: i.planned_start < now)[::40]
+            | planned.filtered(lambda i: i.planned_start > now)[5::50]
+        )
+        cancelled.action_cancel()
+        past = planned.filtered(lambda i: i.planned_end < now) - cancelled
+        past.action_start()
+        past.action_done()
+        for intervention in past:
+            actual_start = intervention.planned_start + timedelta(minutes=rng.randint(-10, 40))
+            intervention.write(
+                {
+                    "actual_start": actual_start,
+                    "actual_end": actual_start
+                    + timedelta(hours=intervention.planned_duration, minutes=rng.randint(-20, 45)),
+                }
+            )
+        return interventions

@@ -1,0 +1,303 @@
+import { Component, onWillStart, onWillUnmount, useExternalListener, useRef, useState } from "@odoo/owl";
+import { CheckboxItem } from "@web/core/dropdown/checkbox_item";
+import { Dropdown } from "@web/core/dropdown/dropdown";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+import { standardActionServiceProps } from "@web/webclient/actions/action_service";
+import { useSetupAction } from "@web/search/action_hook";
+
+const { DateTime } = luxon;
+const DRAG_THRESHOLD = 4; // pixels the pointer moves before a press becomes a drag
+
+/**
+ * Monday of the week of ``date`` (a luxon DateTime), as an ISO date string.
+ */
+function weekStartOf(date) {
+    return date.startOf("day").minus({ days: date.weekday - 1 }).toISODate();
+}
+
+export class DispatchBoard extends Component {
+    static template = "service_management.DispatchBoard";
+    static components = { Dropdown, CheckboxItem };
+    static props = { ...standardActionServiceProps };
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.notification = useService("notification");
+        const saved = this.props.state || {};
+        this.state = useState({
+            weekStart: saved.weekStart || null, // the server's today when empty
+            zoneIds: saved.zoneIds || [],
+            companyIds: saved.companyIds || [],
+            data: null,
+            loading: false,
+            dragOver: null, // "technicianId_date" of the cell under the dragged card
+            dragged: null, // id of the dragged card
+        });
+        useSetupAction({
+            getLocalState: () => ({
+                weekStart: this.state.weekStart,
+                zoneIds: this.state.zoneIds,
+                companyIds: this.state.companyIds,
+            }),
+        });
+        this.gridRef = useRef("grid");
+        this.drag = null;
+        this.dragJustEnded = false;
+        useExternalListener(window, "pointermove", this.onPointerMove);
+        useExternalListener(window, "pointerup", this.onPointerUp);
+        useExternalListener(window, "pointercancel", () => this.cancelDrag());
+        useExternalListener(window, "keydown", this.onKeyDown);
+        onWillUnmount(() => this.cancelDrag());
+        onWillStart(() => this.load());
+    }
+
+    // ------------------------------------------------------------------
+    // Data
+    // ------------------------------------------------------------------
+
+    async load() {
+        this.state.loading = true;
+        try {
+            const data = await this.orm.call("service.intervention", "get_dispatch_board_data", [
+                this.state.weekStart,
+                this.state.zoneIds,
+                this.state.companyIds,
+            ]);
+            this.state.data = data;
+            this.state.weekStart = data.week_start;
+            this.state.companyIds = data.selected_company_ids;
+            this.state.zoneIds = data.selected_zone_ids;
+        } finally {
+            this.state.loading = false;
+        }
+    }
+
+    cellCards(technicianId, date) {
+        return this.state.data.cells[`${technicianId}_${date}`] || [];
+    }
+
+    get weekLabel() {
+        const start = DateTime.fromISO(this.state.weekStart);
+        const end = start.plus({ days: 6 });
+        return `${start.toLocaleString(DateTime.DATE_MED)} - ${end.toLocaleString(DateTime.DATE_MED)}`;
+    }
+
+    dayName(day) {
+        return DateTime.fromISO(day.date).toFormat("ccc dd/LL");
+    }
+
+    get zoneLabel() {
+        const selected = this.state.data.zones.filter((zone) => this.state.zoneIds.includes(zone.id));
+        return selected.length ? selected.map((zone) => zone.name).join(", ") : _t("All Zones");
+    }
+
+    get companyLabel() {
+        const selected = this.state.data.companies.filter((company) =>
+            this.state.companyIds.includes(company.id)
+        );
+        return selected.map((company) => company.name).join(", ");
+    }
+
+    get unplannedTotal() {
+        return this.state.data.unplanned.reduce((total, group) => total + group.cards.length, 0);
+    }
+
+    priorityStars(card) {
+        return Number(card.priority) || 0;
+    }
+
+    // ------------------------------------------------------------------
+    // Filters and week picker
+    // ------------------------------------------------------------------
+
+    async setWeek(isoDate) {
+        this.state.weekStart = isoDate && weekStartOf(DateTime.fromISO(isoDate));
+        await this.load();
+    }
+
+    onPreviousWeek() {
+        return this.setWeek(DateTime.fromISO(this.state.weekStart).minus({ weeks: 1 }).toISODate());
+    }
+
+    onToday() {
+        return this.setWeek(null);
+    }
+
+    onNextWeek() {
+        return this.setWeek(DateTime.fromISO(this.state.weekStart).plus({ weeks: 1 }).toISODate());
+    }
+
+    onDateChange(ev) {
+        if (ev.target.value) {
+            return this.setWeek(ev.target.value);
+        }
+    }
+
+    toggleZone(zoneId) {
+        const zoneIds = new Set(this.state.zoneIds);
+        zoneIds.has(zoneId) ? zoneIds.delete(zoneId) : zoneIds.add(zoneId);
+        this.state.zoneIds = [...zoneIds];
+        return this.load();
+    }
+
+    clearZones() {
+        this.state.zoneIds = [];
+        return this.load();
+    }
+
+    toggleCompany(companyId) {
+        const companyIds = new Set(this.state.companyIds);
+        if (companyIds.has(companyId)) {
+            if (companyIds.size === 1) {
+                return;
+            }
+            companyIds.delete(companyId);
+        } else {
+            companyIds.add(companyId);
+        }
+        this.state.companyIds = [...companyIds];
+        return this.load();
+    }
+
+    // ------------------------------------------------------------------
+    // Cards: open, drag and drop
+    // ------------------------------------------------------------------
+
+    openCard(card) {
+        if (this.dragJustEnded) {
+            return;
+        }
+        return this.action.doAction({
+            type: "ir.actions.act_window",
+            res_model: "service.intervention",
+            res_id: card.id,
+            views: [[false, "form"]],
+        });
+    }
+
+    // The drag is made of pointer events (not the HTML drag and drop API): it works the same with a
+    // mouse, a pen, and the pointer events that tours and tests dispatch.
+
+    onCardPointerDown(ev, card) {
+        if (!card.draggable || ev.button !== 0) {
+            return;
+        }
+        const rect = ev.currentTarget.getBoundingClientRect();
+        this.drag = {
+            card,
+            element: ev.currentTarget,
+            startX: ev.clientX,
+            startY: ev.clientY,
+            offsetX: ev.clientX - rect.left,
+            offsetY: ev.clientY - rect.top,
+            active: false,
+            ghost: null,
+        };
+    }
+
+    onPointerMove(ev) {
+        const drag = this.drag;
+        if (!drag) {
+            return;
+        }
+        if (!drag.active) {
+            if (Math.hypot(ev.clientX - drag.startX, ev.clientY - drag.startY) < DRAG_THRESHOLD) {
+                return;
+            }
+            drag.active = true;
+            drag.ghost = drag.element.cloneNode(true);
+            drag.ghost.classList.add("o_service_dispatch_ghost");
+            drag.ghost.style.width = `${drag.element.offsetWidth}px`;
+            document.body.appendChild(drag.ghost);
+            document.body.classList.add("o_service_dispatch_dragging");
+            this.state.dragged = drag.card.id;
+        }
+        drag.ghost.style.left = `${ev.clientX - drag.offsetX}px`;
+        drag.ghost.style.top = `${ev.clientY - drag.offsetY}px`;
+        const cell = this.cellFromEvent(ev);
+        this.state.dragOver = cell ? `${cell.dataset.technicianId}_${cell.dataset.date}` : null;
+        this.autoScroll(ev);
+    }
+
+    onPointerUp(ev) {
+        const drag = this.drag;
+        if (!drag) {
+            return;
+        }
+        const cell = drag.active && this.cellFromEvent(ev);
+        this.cancelDrag();
+        if (!drag.active) {
+            return;
+        }
+        // the click that follows the release must not open the card
+        this.dragJustEnded = true;
+        setTimeout(() => (this.dragJustEnded = false));
+        if (cell) {
+            const technicianId = Number(cell.dataset.technicianId);
+            const date = cell.dataset.date;
+            if (drag.card.user_id !== technicianId || drag.card.day !== date) {
+                return this.plan(drag.card, technicianId, date);
+            }
+        }
+    }
+
+    onKeyDown(ev) {
+        if (ev.key === "Escape" && this.drag) {
+            this.cancelDrag();
+        }
+    }
+
+    cancelDrag() {
+        if (this.drag?.ghost) {
+            this.drag.ghost.remove();
+        }
+        document.body.classList.remove("o_service_dispatch_dragging");
+        this.drag = null;
+        this.state.dragged = null;
+        this.state.dragOver = null;
+    }
+
+    cellFromEvent(ev) {
+        let element = ev.target instanceof Element ? ev.target : null;
+        if (!element?.closest(".o_service_dispatch_cell")) {
+            element = document.elementFromPoint(ev.clientX, ev.clientY);
+        }
+        return element?.closest(".o_service_dispatch_board .o_service_dispatch_cell") || null;
+    }
+
+    autoScroll(ev) {
+        const grid = this.gridRef.el;
+        if (!grid) {
+            return;
+        }
+        const rect = grid.getBoundingClientRect();
+        const margin = 40;
+        if (ev.clientY > rect.bottom - margin && ev.clientY < rect.bottom) {
+            grid.scrollTop += 20;
+        } else if (ev.clientY < rect.top + margin && ev.clientY > rect.top) {
+            grid.scrollTop -= 20;
+        }
+        if (ev.clientX > rect.right - margin && ev.clientX < rect.right) {
+            grid.scrollLeft += 20;
+        } else if (ev.clientX < rect.left + margin && ev.clientX > rect.left) {
+            grid.scrollLeft -= 20;
+        }
+    }
+
+    async plan(card, technicianId, date) {
+        try {
+            await this.orm.call("service.intervention", "action_dispatch_plan", [[card.id], technicianId, date]);
+        } catch (error) {
+            this.notification.add(error.data?.message || error.message, {
+                title: _t("%s cannot be planned there", card.name),
+                type: "danger",
+            });
+        }
+        await this.load();
+    }
+}
+
+registry.category("actions").add("service_dispatch_board", DispatchBoard);
