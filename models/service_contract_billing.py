@@ -195,10 +195,10 @@ class ServiceContract(models.Model):
         if not contracts:
             return self.env["account.move"]
         changes = contracts.line_ids._get_price_changes()
-        plans, errors, journals = [], {}, {}
+        plans, errors, cache = [], {}, {}
         for contract in contracts:
             try:
-                plan = contract._prepare_billing_plan(today, changes, journals)
+                plan = contract._prepare_billing_plan(today, changes, cache)
             except UserError as error:
                 errors[contract] = str(error)
                 continue
@@ -218,19 +218,19 @@ class ServiceContract(models.Model):
         if cleared:
             cleared.write({"billing_error": False, "billing_error_date": False})
 
-    def _prepare_billing_plan(self, today, changes, journals=None):
+    def _prepare_billing_plan(self, today, changes, cache=None):
         """What billing this contract on ``today`` creates: the invoice values and the periods it bills."""
         self.ensure_one()
         periods = []
         line_vals = []
         for line in self.line_ids:
             for period in line._get_periods_to_bill(today):
-                vals_list = self._prepare_period_line_vals(line, period, today, changes.get(line, {}))
+                vals_list = self._prepare_period_line_vals(line, period, today, changes.get(line, {}), cache)
                 line_vals.extend(vals_list)
                 periods.append((line, period))
         if not periods:
             return None
-        invoice_vals = self._prepare_invoice_vals(today, journals=journals)
+        invoice_vals = self._prepare_invoice_vals(today, cache=cache)
         invoice_vals["invoice_line_ids"] = [fields.Command.create(vals) for vals in line_vals]
         return {
             "record": self,
@@ -238,21 +238,21 @@ class ServiceContract(models.Model):
             "periods": periods,
         }
 
-    def _prepare_invoice_vals(self, invoice_date, partner=None, journals=None):
+    def _prepare_invoice_vals(self, invoice_date, partner=None, cache=None):
         """The header of an invoice of this contract (or of a customer without contract, ``self`` empty).
 
-        ``journals`` caches the sales journal of each company during one run.
+        ``cache`` caches the sales journal of each company during one run.
         """
         partner = partner or self.partner_invoice_id
         company = self.company_id or self.env.company
-        journals = {} if journals is None else journals
-        if company not in journals:
-            journals[company] = self.env["account.move"]._service_get_sale_journal(company)
+        cache = {} if cache is None else cache
+        if company not in cache:
+            cache[company] = self.env["account.move"]._service_get_sale_journal(company)
         vals = {
             "move_type": "out_invoice",
             "company_id": company.id,
             "partner_id": partner.id,
-            "journal_id": journals[company].id,
+            "journal_id": cache[company].id,
             "invoice_date": invoice_date,
             "service_billing": True,
         }
@@ -276,7 +276,7 @@ class ServiceContract(models.Model):
         self.ensure_one()
         return {str(self.analytic_account_id.id): 100.0} if self.analytic_account_id else False
 
-    def _prepare_period_line_vals(self, line, period, invoice_date, line_changes):
+    def _prepare_period_line_vals(self, line, period, invoice_date, line_changes, cache=None):
         """Invoice lines of one period of ``line``: one per price in force during the period."""
         self.ensure_one()
         period_start, period_end, date_from, date_to = period
@@ -284,7 +284,10 @@ class ServiceContract(models.Model):
         ranges = billing.split_at(date_from, date_to, change_dates) if change_dates else [(date_from, date_to)]
         lang = self.partner_invoice_id.lang or self.env.lang
         env = self.with_context(lang=lang).env
-        deferred = self._get_deferral_values(line, date_from, date_to, invoice_date)
+        cache = {} if cache is None else cache
+        account = self.env["account.move"]._service_get_product_accounting(
+            line.product_id, self.fiscal_position_id, self.company_id, cache
+        )[0]
         vals_list = []
         for range_from, range_to in ranges:
             values = line._get_price_values_at(range_from, line_changes)
@@ -312,13 +315,10 @@ class ServiceContract(models.Model):
                 "service_period_start": range_from,
                 "service_period_end": range_to,
             }
-            if deferred:
-                vals.update(deferred)
-                # each range is recognised over its own days
-                vals["service_deferred_start"] = max(deferred["service_deferred_start"], range_from)
-                vals["service_deferred_end"] = range_to
-                if vals["service_deferred_start"] > vals["service_deferred_end"]:
-                    vals["service_deferred_start"] = vals["service_deferred_end"]
+            if account:
+                vals["account_id"] = account.id
+            # each range is recognised over its own days (a range within the invoice's month is not deferred)
+            vals.update(self._get_deferral_values(line, range_from, range_to, invoice_date))
             vals_list.append(vals)
         return vals_list
 

@@ -211,12 +211,12 @@ class ServiceIntervention(models.Model):
             (rate.company_id, rate.intervention_type): rate.product_id
             for rate in self.env["service.labour.rate"].search([("company_id", "in", due.company_id.ids)])
         }
-        plans, errors, journals = [], {}, {}
+        plans, errors, cache = [], {}, {}
         for interventions in groups.values():
             if interventions - locked:
                 continue  # being billed by another worker
             try:
-                plans.append(interventions._prepare_billing_plan(today, rates, journals))
+                plans.append(interventions._prepare_billing_plan(today, rates, cache))
             except UserError as error:
                 errors[interventions] = str(error)
         moves = self.env["account.move"]._service_create_invoices(plans, errors)
@@ -228,7 +228,7 @@ class ServiceIntervention(models.Model):
             billed.write({"billing_error": False, "billing_error_date": False})
         return moves
 
-    def _prepare_billing_plan(self, today, rates, journals=None):
+    def _prepare_billing_plan(self, today, rates, cache=None):
         """One invoice for these interventions (same customer, contract and currency)."""
         first = self[0]
         contract = first.contract_id
@@ -236,13 +236,16 @@ class ServiceIntervention(models.Model):
             first.partner_id.address_get(["invoice"])["invoice"]
         )
         invoice_vals = contract.with_company(first.company_id)._prepare_invoice_vals(
-            today, partner=partner, journals=journals
+            today, partner=partner, cache=cache
         )
         if not contract:
             invoice_vals["invoice_origin"] = ", ".join(self.mapped("name"))[:200]
+            invoice_vals["fiscal_position_id"] = (
+                self.env["account.fiscal.position"].with_company(first.company_id)._get_fiscal_position(partner).id
+            )
         lines = []
         for intervention in self.sorted(lambda i: (i.actual_end or i.create_date, i.id)):
-            lines += intervention._prepare_invoice_line_vals(partner, invoice_vals, rates)
+            lines += intervention._prepare_invoice_line_vals(partner, invoice_vals, rates, cache)
         invoice_vals["invoice_line_ids"] = [fields.Command.create(vals) for vals in lines]
         return {
             "record": self,
@@ -264,7 +267,7 @@ class ServiceIntervention(models.Model):
             price = product.uom_id._compute_price(price, uom)
         return company.currency_id._convert(price, currency, company, on_date)
 
-    def _prepare_invoice_line_vals(self, partner, invoice_vals, rates):
+    def _prepare_invoice_line_vals(self, partner, invoice_vals, rates, cache=None):
         """A section naming the intervention, then its time, travel and parts; covered ones at zero or left out."""
         self.ensure_one()
         lang = partner.lang or self.env.lang
@@ -284,20 +287,28 @@ class ServiceIntervention(models.Model):
             section += f" - {self.equipment_id.display_name}"
         vals_list = [{"display_type": "line_section", "name": section, "service_intervention_id": self.id}]
 
+        cache = {} if cache is None else cache
+        fiscal_position = self.env["account.fiscal.position"].browse(invoice_vals.get("fiscal_position_id"))
+
         def add(product, name, quantity, uom, price, covered):
             if covered and hide_covered:
                 return
-            vals_list.append(
-                {
-                    "product_id": product.id,
-                    "name": name + covered_label if covered else name,
-                    "quantity": quantity,
-                    "product_uom_id": uom.id,
-                    "price_unit": 0.0 if covered else price,
-                    "analytic_distribution": analytic,
-                    "service_intervention_id": self.id,
-                }
+            account, taxes = self.env["account.move"]._service_get_product_accounting(
+                product, fiscal_position, self.company_id, cache
             )
+            vals = {
+                "tax_ids": [fields.Command.set(taxes.ids)],
+                "product_id": product.id,
+                "name": name + covered_label if covered else name,
+                "quantity": quantity,
+                "product_uom_id": uom.id,
+                "price_unit": 0.0 if covered else price,
+                "analytic_distribution": analytic,
+                "service_intervention_id": self.id,
+            }
+            if account:
+                vals["account_id"] = account.id
+            vals_list.append(vals)
 
         if self.actual_duration > 0:
             product = self._get_labour_product(rates)
