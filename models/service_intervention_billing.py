@@ -312,11 +312,12 @@ class ServiceIntervention(models.Model):
 
         if self.actual_duration > 0:
             product = self._get_labour_product(rates)
+            hours = f"{self.actual_duration:.2f}"
             add(
                 product,
                 env._(
                     "Labour: %(hours)s h (%(type)s)",
-                    hours=f"{self.actual_duration:.2f}",
+                    hours=hours,
                     type=dict(self._fields["intervention_type"]._description_selection(env))[self.intervention_type],
                 ),
                 self.actual_duration,
