@@ -37,8 +37,10 @@ from . import service_dunning_run_item
 from . import service_receivable_aging
 from . import account_move_dunning
 from . import res_partner_dunning
+from . import service_payer_grade_mixin
 from . import service_intervention_payer
 from . import service_contract_payer
+from . import service_billing_lock_mixin
 from . import service_billing_period
 from . import service_labour_rate
 from . import account_move

@@ -17,7 +17,8 @@ PERIODIC_RULES = ("advance", "arrears")
 
 
 class ServiceContract(models.Model):
-    _inherit = "service.contract"
+    _name = "service.contract"
+    _inherit = ["service.contract", "service.billing.lock.mixin"]
 
     billing_start_date = fields.Date(
         string="Bill From",
@@ -175,18 +176,6 @@ class ServiceContract(models.Model):
             )
             moves |= interventions.with_company(company)._bill_interventions(today)
         return moves
-
-    def _lock_for_billing(self):
-        """The subset of these records this transaction could lock; others are being billed by another worker."""
-        if not self:
-            return self
-        self.flush_recordset()
-        self.env.cr.execute(
-            f"SELECT id FROM {self._table} WHERE id IN %s FOR UPDATE SKIP LOCKED",  # noqa: S608
-            [tuple(self.ids)],
-        )
-        locked = {row[0] for row in self.env.cr.fetchall()}
-        return self.filtered(lambda record: record.id in locked)
 
     def _bill_periodic(self, today):
         """Create one invoice per contract for all its periods due on ``today``; return the invoices."""

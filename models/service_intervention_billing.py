@@ -14,7 +14,8 @@ INVOICE_STATES = [
 
 
 class ServiceIntervention(models.Model):
-    _inherit = "service.intervention"
+    _name = "service.intervention"
+    _inherit = ["service.intervention", "service.billing.lock.mixin"]
 
     invoice_line_ids = fields.One2many(
         "account.move.line", "service_intervention_id", string="Invoice Lines", readonly=True, copy=False
@@ -184,17 +185,6 @@ class ServiceIntervention(models.Model):
         if rule == "month_end":
             return ("month", self.contract_id.partner_invoice_id.id, self.contract_id.currency_id.id)
         return ("intervention", self.id)
-
-    def _lock_for_billing(self):
-        if not self:
-            return self
-        self.flush_recordset()
-        self.env.cr.execute(
-            f"SELECT id FROM {self._table} WHERE id IN %s FOR UPDATE SKIP LOCKED",  # noqa: S608
-            [tuple(self.ids)],
-        )
-        locked = {row[0] for row in self.env.cr.fetchall()}
-        return self.filtered(lambda record: record.id in locked)
 
     def _bill_interventions(self, today):
         """Invoice these interventions as their contracts' rules group them; return the invoices."""

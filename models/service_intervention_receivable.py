@@ -4,19 +4,18 @@ from odoo import fields, models
 class ServiceIntervention(models.Model):
     _inherit = "service.intervention"
 
-    service_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     service_amount_invoiced = fields.Monetary(
         compute="_compute_service_amounts",
-        currency_field="service_currency_id",
+        currency_field="company_currency_id",
         string="Invoiced",
         help="Amount (taxes included) of the posted customer invoice lines of this intervention, less credit notes.",
     )
     service_amount_paid = fields.Monetary(
-        compute="_compute_service_amounts", currency_field="service_currency_id", string="Paid"
+        compute="_compute_service_amounts", currency_field="company_currency_id", string="Paid"
     )
     service_amount_unpaid = fields.Monetary(
         compute="_compute_service_amounts",
-        currency_field="service_currency_id",
+        currency_field="company_currency_id",
         string="Unpaid",
         help="Share of the invoices' open amount that this intervention's lines make up.",
     )
