@@ -2,8 +2,8 @@ import io
 from contextlib import contextmanager
 from datetime import date
 
-from odoo import fields
-from odoo.tests import HttpCase, new_test_user
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 from odoo.tools.pdf import PdfFileReader
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -105,3 +105,23 @@ class PdfReportCase(HttpCase):
         self.assertEqual(report_format, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
         return len(PdfFileReader(io.BytesIO(pdf), strict=False).pages)
+
+
+class WorkersCase(TransactionCase):
+    """Two workers on their own real database connections, for what only the database can guarantee."""
+
+    def _open_workers(self, clean_up):
+        """Two worker environments; after the test they are closed, then ``clean_up(env)`` removes committed data."""
+        envs = [api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
+
+        def close_then_clean_up():
+            # close the workers first: a failed test may leave them holding row locks
+            for env in envs:
+                env.cr.rollback()
+                env.cr.close()
+            with self.env.registry.cursor() as cr:
+                clean_up(api.Environment(cr, SUPERUSER_ID, {}))
+                cr.commit()  # pylint: disable=invalid-commit
+
+        self.addCleanup(close_then_clean_up)
+        return envs

@@ -5,10 +5,11 @@ from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .billing_common import BillingCommon
+from .common import WorkersCase
 
 
 @tagged("post_install", "-at_install")
@@ -201,7 +202,7 @@ class TestBillingRuns(BillingCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestBillingConcurrency(TransactionCase):
+class TestBillingConcurrency(WorkersCase):
     """Two workers on two real database connections bill the same contract."""
 
     def setUp(self):
@@ -221,23 +222,16 @@ class TestBillingConcurrency(TransactionCase):
             contract.action_start()
             cr.commit()  # pylint: disable=invalid-commit
         self.ids = {"partner": partner.id, "product": product.id, "contract": contract.id}
-        self.envs = [api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
-        self.addCleanup(self._clean_up)
+        self.envs = self._open_workers(self._clean_up)
 
-    def _clean_up(self):
-        for env in self.envs:
-            env.cr.rollback()
-            env.cr.close()
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            contract = env["service.contract"].browse(self.ids["contract"])
-            contract.invoice_ids.filtered(lambda m: m.state != "draft").button_draft()
-            contract.invoice_ids.unlink()
-            contract._set_state("cancelled")
-            contract.unlink()
-            env["product.product"].browse(self.ids["product"]).unlink()
-            env["res.partner"].browse(self.ids["partner"]).unlink()
-            cr.commit()  # pylint: disable=invalid-commit
+    def _clean_up(self, env):
+        contract = env["service.contract"].browse(self.ids["contract"])
+        contract.invoice_ids.filtered(lambda m: m.state != "draft").button_draft()
+        contract.invoice_ids.unlink()
+        contract._set_state("cancelled")
+        contract.unlink()
+        env["product.product"].browse(self.ids["product"]).unlink()
+        env["res.partner"].browse(self.ids["partner"]).unlink()
 
     def test_two_workers_bill_one_invoice(self):
         env1, env2 = self.envs

@@ -3,12 +3,14 @@ from datetime import date
 import psycopg2
 
 from odoo import SUPERUSER_ID, api, fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
+
+from .common import WorkersCase
 
 
 @tagged("post_install", "-at_install")
-class TestPreventiveConcurrency(TransactionCase):
+class TestPreventiveConcurrency(WorkersCase):
     """Two workers on two real database connections create the same preventive visits."""
 
     def setUp(self):
@@ -45,23 +47,16 @@ class TestPreventiveConcurrency(TransactionCase):
                 "line": contract.line_ids.id,
             }
             cr.commit()  # pylint: disable=invalid-commit
-        self.envs = [api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {}) for _i in range(2)]
-        self.addCleanup(self._clean_up)
+        self.envs = self._open_workers(self._clean_up)
 
-    def _clean_up(self):
-        for env in self.envs:
-            env.cr.rollback()
-            env.cr.close()
-        with self.env.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            env["service.intervention"].search([("contract_line_id", "=", self.ids["line"])]).unlink()
-            contract = env["service.contract"].browse(self.ids["contract"])
-            contract._set_state("cancelled")
-            contract.unlink()
-            env["service.equipment"].browse(self.ids["equipment"]).unlink()
-            env["product.product"].browse(self.ids["product"]).unlink()
-            env["res.partner"].browse(self.ids["partner"]).unlink()
-            cr.commit()  # pylint: disable=invalid-commit
+    def _clean_up(self, env):
+        env["service.intervention"].search([("contract_line_id", "=", self.ids["line"])]).unlink()
+        contract = env["service.contract"].browse(self.ids["contract"])
+        contract._set_state("cancelled")
+        contract.unlink()
+        env["service.equipment"].browse(self.ids["equipment"]).unlink()
+        env["product.product"].browse(self.ids["product"]).unlink()
+        env["res.partner"].browse(self.ids["partner"]).unlink()
 
     def _create_visits(self, env):
         """What the preventive job writes for the line: one intervention per visit of 2025."""
