@@ -30,13 +30,13 @@ class TestCompanyIsolation(ServiceCommon):
         )
 
     def _addon_models(self):
-        names = self.env["ir.model.data"].search(
-            [("module", "=", "service_management"), ("model", "=", "ir.model")]
-        ).mapped(lambda data: self.env["ir.model"].browse(data.res_id).model)
+        names = (
+            self.env["ir.model.data"]
+            .search([("module", "=", "service_management"), ("model", "=", "ir.model")])
+            .mapped(lambda data: self.env["ir.model"].browse(data.res_id).model)
+        )
         models = sorted(
-            name
-            for name in set(names)
-            if name in self.env and self.env[name]._original_module == "service_management"
+            name for name in set(names) if name in self.env and self.env[name]._original_module == "service_management"
         )
         self.assertIn("service.intervention.payment.wizard", models)
         return models
@@ -80,7 +80,12 @@ class TestCompanyIsolation(ServiceCommon):
             run = self.env["service.dunning.run"].create({"date": date(2020, 1, 2)})
             policy = self._policy()
             self._run_line_a = self.env["service.dunning.run.line"].create(
-                {"run_id": run.id, "partner_id": self.customer.id, "policy_id": policy.id, "level_id": policy.level_ids.id}
+                {
+                    "run_id": run.id,
+                    "partner_id": self.customer.id,
+                    "policy_id": policy.id,
+                    "level_id": policy.level_ids.id,
+                }
             )
         return self._run_line_a
 
@@ -104,10 +109,9 @@ class TestCompanyIsolation(ServiceCommon):
     def _factories(self):
         product = self.service_product
         return {
-            "service.aging.export.wizard": lambda: self.env["service.aging.export.wizard"]
-            .with_user(self.user_a)
-            .create({})
-            .sudo(),
+            "service.aging.export.wizard": lambda: (
+                self.env["service.aging.export.wizard"].with_user(self.user_a).create({}).sudo()
+            ),
             "service.billing.period": lambda: self.env["service.billing.period"].create(
                 {
                     "contract_line_id": self._contract().line_ids.id,
@@ -133,15 +137,17 @@ class TestCompanyIsolation(ServiceCommon):
             ),
             "service.contract": self._contract,
             "service.contract.amend.wizard": self._amend_wizard,
-            "service.contract.amend.wizard.line": lambda: self._amend_wizard().line_ids[:1]
-            or self.env["service.contract.amend.wizard.line"].create(
-                {
-                    "wizard_id": self._amend_wizard().id,
-                    "contract_line_id": self._contract().line_ids.id,
-                    "cover_labour": "included",
-                    "cover_travel": "included",
-                    "cover_parts": "billable",
-                }
+            "service.contract.amend.wizard.line": lambda: (
+                self._amend_wizard().line_ids[:1]
+                or self.env["service.contract.amend.wizard.line"].create(
+                    {
+                        "wizard_id": self._amend_wizard().id,
+                        "contract_line_id": self._contract().line_ids.id,
+                        "cover_labour": "included",
+                        "cover_travel": "included",
+                        "cover_parts": "billable",
+                    }
+                )
             ),
             "service.contract.amendment": lambda: self.env["service.contract.amendment"].create(
                 {"name": "A-ISO", "contract_id": self._contract().id, "date": date(2025, 2, 1)}
@@ -156,10 +162,12 @@ class TestCompanyIsolation(ServiceCommon):
                 }
             ),
             "service.contract.line": lambda: self._contract().line_ids,
-            "service.contract.revise.wizard": lambda: self.env["service.contract.revise.wizard"]
-            .with_user(self.user_a)
-            .create({"contract_ids": [Command.set(self._contract().ids)]})
-            .sudo(),
+            "service.contract.revise.wizard": lambda: (
+                self.env["service.contract.revise.wizard"]
+                .with_user(self.user_a)
+                .create({"contract_ids": [Command.set(self._contract().ids)]})
+                .sudo()
+            ),
             "service.contract.sla": lambda: self.env["service.contract.sla"].create(
                 {"contract_id": self._contract().id, "response_hours": 4, "resolution_hours": 8}
             ),
@@ -216,15 +224,21 @@ class TestCompanyIsolation(ServiceCommon):
             "service.intervention.part": lambda: self.env["service.intervention.part"].create(
                 {"intervention_id": self._intervention().id, "product_id": product.id}
             ),
-            "service.intervention.payment.wizard": lambda: self.env["service.intervention.payment.wizard"]
-            .with_user(self.technician)
-            .create({"intervention_id": self._intervention().id, "amount": 10.0})
-            .sudo(),
+            "service.intervention.payment.wizard": lambda: (
+                self.env["service.intervention.payment.wizard"]
+                .with_user(self.technician)
+                .create({"intervention_id": self._intervention().id, "amount": 10.0})
+                .sudo()
+            ),
             "service.labour.rate": lambda: self.env["service.labour.rate"].create(
                 {"intervention_type": "installation", "product_id": product.id}
             ),
-            "service.order": lambda: self.env["service.order"].create({"name": "SO-ISO", "partner_id": self.customer.id}),
-            "service.zone": lambda: self.env["service.zone"].create({"name": "Isolation", "company_id": self.company.id}),
+            "service.order": lambda: self.env["service.order"].create(
+                {"name": "SO-ISO", "partner_id": self.customer.id}
+            ),
+            "service.zone": lambda: self.env["service.zone"].create(
+                {"name": "Isolation", "company_id": self.company.id}
+            ),
         }
 
     def _probe_field(self, record):
