@@ -38,3 +38,4 @@ from . import test_intervention_receivable
 from . import test_preventive_concurrency
 from . import test_access_company
 from . import test_bounds
+from . import test_billing_undo
