@@ -247,7 +247,8 @@ class AccountMove(models.Model):
                     "This invoice's revenue is partly recognised: reverse its revenue recognition entries first."
                 )
             )
-        return super().button_draft()
+        res = super().button_draft()
+        return True if res is None else res
 
     @api.model
     def _cron_service_recognize_revenue(self, batch_size=200):

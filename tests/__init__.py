@@ -39,3 +39,4 @@ from . import test_preventive_concurrency
 from . import test_access_company
 from . import test_bounds
 from . import test_billing_undo
+from . import test_rpc_api
