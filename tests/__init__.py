@@ -40,3 +40,4 @@ from . import test_access_company
 from . import test_bounds
 from . import test_billing_undo
 from . import test_rpc_api
+from . import test_access_roles
