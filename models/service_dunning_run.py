@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..helpers import rpc
 from ..helpers.dunning import reached_level
 
 # Charges are payable 30 days after the letter (the French default payment period).
@@ -67,7 +68,11 @@ class ServiceDunningRun(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            day = fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
+            day = (
+                rpc.to_date(self.env, vals["date"], self.env._("The run date"))
+                if vals.get("date")
+                else fields.Date.context_today(self)
+            )
             if self.search_count([("company_id", "=", company.id), ("date", "=", day)]):
                 raise UserError(
                     self.env._(

@@ -233,3 +233,17 @@ class TestRpcApi(HttpCase):
             [2025, 3, 4],
         )
         self.assertFalse(self.intervention.user_id, "nothing was planned")
+
+    def test_dates_given_to_create_get_a_clear_message(self):
+        index = self.env["service.index"].create({"name": "Index RPC", "code": "RPC"})
+        self._assert_clear_error(
+            "month must be a date",
+            self.manager,
+            "service.index.value",
+            "create",
+            {"index_id": index.id, "date": "next month", "value": 101.0},
+        )
+        self.assertFalse(index.value_ids)
+        self._assert_clear_error(
+            "run date must be a date", self.controller, "service.dunning.run", "create", {"date": "0000-01-01"}
+        )
