@@ -36,6 +36,7 @@ class ServiceDunningRun(models.Model):
         default="draft",
         required=True,
         tracking=True,
+        copy=False,
     )
     line_ids = fields.One2many("service.dunning.run.line", "run_id", string="Customers")
     line_count = fields.Integer(compute="_compute_totals", string="Customer Count")
