@@ -44,6 +44,7 @@
         "views/service_intervention_phone_views.xml",
         "views/account_payment_views.xml",
         "security/service_dunning_security.xml",
+        "security/service_company_security.xml",
         "report/service_dunning_reports.xml",
         "report/service_dunning_templates.xml",
         "data/service_dunning_data.xml",

@@ -3,3 +3,5 @@ from . import preventive
 from . import recurrence
 from . import warranty
 from . import dunning
+from . import rpc
+from . import text

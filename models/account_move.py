@@ -55,6 +55,16 @@ class AccountMove(models.Model):
         for move in self:
             move.service_deferral_entry_count = counts.get(move, 0)
 
+    def unlink(self):
+        # posted invoices cannot be deleted: Odoo refuses them below, and their periods stay billed
+        self.filtered(lambda move: move.state != "posted")._service_release_billed_periods()
+        return super().unlink()
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        self.filtered(lambda move: move.state == "cancel")._service_release_billed_periods()
+        return True if res is None else res
+
     def action_service_post_send(self):
         """Post the selected draft invoices and queue them for e-mail with their PDF."""
         self.env["service.contract"]._check_billing_access()
@@ -188,6 +198,37 @@ class AccountMove(models.Model):
             to_post._service_queue_sending()
         return moves
 
+    def _service_release_billed_periods(self):
+        """Make the contract periods these invoices billed billable again, as if they had never been billed.
+
+        Interventions need nothing: an intervention is invoiced while one of its invoice lines is on an
+        invoice that is not cancelled. A credit note does not release anything: the periods it credits
+        stay billed.
+        """
+        Period = self.env["service.billing.period"].sudo()
+        periods = Period.search([("move_id", "in", self.ids)])
+        if not periods:
+            return
+        lines = periods.contract_line_id
+        first_released = {}
+        for period in periods:
+            line = period.contract_line_id
+            first_released[line] = min(first_released.get(line, period.period_start), period.period_start)
+        later = Period.search([("contract_line_id", "in", lines.ids), ("move_id", "not in", self.ids)]).filtered(
+            lambda period: period.period_start > first_released[period.contract_line_id]
+        )
+        if later:
+            raise UserError(
+                self.env._(
+                    "%(contract)s has later periods billed on %(invoices)s: cancel or delete those invoices first, "
+                    "so that no period is left unbilled in between.",
+                    contract=later.contract_id[:1].name,
+                    invoices=", ".join(sorted(set(later.move_id.mapped("display_name")))),
+                )
+            )
+        periods.unlink()
+        lines._restore_billed_until()
+
     # ------------------------------------------------------------------
     # Deferred revenue
     # ------------------------------------------------------------------
@@ -206,7 +247,8 @@ class AccountMove(models.Model):
                     "This invoice's revenue is partly recognised: reverse its revenue recognition entries first."
                 )
             )
-        return super().button_draft()
+        res = super().button_draft()
+        return True if res is None else res
 
     @api.model
     def _cron_service_recognize_revenue(self, batch_size=200):

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResCompany(models.Model):
@@ -56,6 +57,17 @@ class ResCompany(models.Model):
         required=True,
         help="How the labour, travel and parts a contract or a warranty covers appear on intervention invoices.",
     )
+    service_billing_backlog_months = fields.Integer(
+        string="Backlog Limit (months)",
+        default=12,
+        help="Billing refuses a contract whose periods due go back further than this many months (often a wrong "
+        "start date); a service manager can still bill them. 0: no limit.",
+    )
+
+    @api.constrains("service_billing_backlog_months")
+    def _check_service_billing_backlog_months(self):
+        if any(not 0 <= company.service_billing_backlog_months <= 120 for company in self):
+            raise ValidationError(self.env._("The backlog limit of billing is between 0 (none) and 120 months."))
 
     def _get_service_payment_journal(self, method):
         """The journal a payment collected on site with ``method`` goes to."""

@@ -37,3 +37,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.service_covered_lines",
         readonly=False,
     )
+    service_billing_backlog_months = fields.Integer(
+        related="company_id.service_billing_backlog_months",
+        readonly=False,
+    )

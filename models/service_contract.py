@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.service_management.helpers import indexation, recurrence
+from odoo.addons.service_management.helpers import indexation, recurrence, rpc, text
 
 RECURRENCE_UNITS = [
     ("daily", "Days"),
@@ -311,10 +311,16 @@ class ServiceContract(models.Model):
             if template_line.price_unit:
                 line.price_unit = template_line.price_unit
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("state", "draft") != "draft" for vals in vals_list):
+            raise UserError(self.env._("A contract starts as a draft; its status changes through its buttons only."))
+        return super().create([text.clean_vals(vals, ("title", "deal_reference")) for vals in vals_list])
+
     def write(self, vals):
-        if "state" in vals and not self.env.context.get("service_contract_transition"):
+        if "state" in vals and not self.env.su:
             raise UserError(self.env._("The status of a contract changes through its buttons only."))
-        return super().write(vals)
+        return super().write(text.clean_vals(vals, ("title", "deal_reference")))
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
@@ -395,7 +401,16 @@ class ServiceContract(models.Model):
         return action
 
     def terminate(self, reason, effective_date, note=False):
-        """End running contracts on ``effective_date`` for ``reason``."""
+        """End running contracts on ``effective_date`` for ``reason`` (a termination reason or its id)."""
+        effective_date = rpc.to_date(self.env, effective_date, self.env._("The termination date"))
+        if not isinstance(reason, models.BaseModel):
+            reason = self.env["service.contract.termination.reason"].browse(
+                rpc.to_ids(self.env, reason, self.env._("The termination reason"))[:1]
+            )
+        if len(reason) != 1 or reason._name != "service.contract.termination.reason" or not reason.exists():
+            raise UserError(self.env._("Choose the reason of the termination."))
+        if note and not isinstance(note, str):
+            raise UserError(self.env._("The termination note must be a text."))
         for contract in self:
             if contract.state not in ("running", "expiring"):
                 raise UserError(self.env._("Only a running contract can be terminated."))
@@ -422,6 +437,7 @@ class ServiceContract(models.Model):
             contract.message_post(
                 body=self.env._("Terminated on %(date)s: %(reason)s", date=effective_date, reason=reason.display_name)
             )
+        return True
 
     def _cancel_work_after(self, end_date):
         """Cancel the preventive interventions planned after ``end_date`` and not started."""
@@ -436,7 +452,9 @@ class ServiceContract(models.Model):
             work.action_cancel()
 
     def _set_state(self, state):
-        self.with_context(service_contract_transition=True).write({"state": state})
+        """The one door to a contract's status: the caller has checked the transition, the user's rights apply."""
+        self.check_access("write")
+        self.sudo().write({"state": state})
 
     @api.model
     def _prepare_company_sequence_vals(self, company):
@@ -612,6 +630,7 @@ class ServiceContract(models.Model):
         All contracts are checked before anything is written: a missing index
         value stops the whole revision with nothing changed.
         """
+        revision_date = rpc.to_date(self.env, revision_date, self.env._("The revision date"))
         revisions = [(contract, *contract._prepare_revision(revision_date)) for contract in self]
         Amendment = self.env["service.contract.amendment"]
         for contract, prices, index_value in revisions:

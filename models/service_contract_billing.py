@@ -72,10 +72,20 @@ class ServiceContract(models.Model):
     # ------------------------------------------------------------------
     def action_bill_now(self):
         """Bill the periods and interventions of the selected contracts that are due today."""
+        return self._action_bill(force_backlog=False)
+
+    def action_bill_backlog(self):
+        """Bill the due periods of the selected contracts even when they go back further than the company's limit."""
+        if not (self.env.su or self.env.user.has_group("service_management.group_service_manager")):
+            raise AccessError(self.env._("Only service managers can bill a backlog older than the company's limit."))
+        return self._action_bill(force_backlog=True)
+
+    def _action_bill(self, force_backlog):
         self._check_billing_access()
         self.check_access("read")
         today = fields.Date.context_today(self)
-        moves = self.sudo()._bill(today)
+        # the flag comes from the button only, never from the caller's context
+        moves = self.sudo().with_context(service_force_backlog=force_backlog)._bill(today)
         errors = self.filtered("billing_error")
         if errors:
             message = (
@@ -219,6 +229,7 @@ class ServiceContract(models.Model):
                 periods.append((line, period))
         if not periods:
             return None
+        self._check_billing_backlog([period for _line, period in periods], today)
         invoice_vals = self._prepare_invoice_vals(today, cache=cache)
         invoice_vals["invoice_line_ids"] = [fields.Command.create(vals) for vals in line_vals]
         return {
@@ -226,6 +237,24 @@ class ServiceContract(models.Model):
             "invoice_vals": invoice_vals,
             "periods": periods,
         }
+
+    def _check_billing_backlog(self, periods, today):
+        """Refuse to bill periods that started longer ago than the company's limit, unless a manager forces it."""
+        self.ensure_one()
+        months = self.company_id.service_billing_backlog_months
+        if not months or self.env.context.get("service_force_backlog"):
+            return
+        oldest = min(date_from for _start, _end, date_from, _to in periods)
+        if oldest < today - relativedelta(months=months):
+            raise UserError(
+                self.env._(
+                    "%(contract)s has periods due since %(date)s, more than %(months)s months ago. Check its start "
+                    "date and its Bill From date; a service manager can then bill them with Bill the Backlog.",
+                    contract=self.name,
+                    date=oldest,
+                    months=months,
+                )
+            )
 
     def _prepare_invoice_vals(self, invoice_date, partner=None, cache=None):
         """The header of an invoice of this contract (or of a customer without contract, ``self`` empty).

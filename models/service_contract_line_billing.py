@@ -1,6 +1,7 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.service_management.helpers import billing
 
@@ -28,6 +29,30 @@ class ServiceContractLine(models.Model):
         first = max(contract.date_start, contract.billing_start_date or contract.date_start)
         last = min(filter(None, [contract.date_end, contract.termination_date]), default=None)
         return first, last
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("billed_until") for vals in vals_list):
+            raise UserError(self.env._("The billed-until date of a contract line is set by the billing only."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "billed_until" in vals and not self.env.su:
+            raise UserError(self.env._("The billed-until date of a contract line is set by the billing only."))
+        return super().write(vals)
+
+    def _restore_billed_until(self):
+        """Set these lines' billed-until date back to the end of their last period still billed."""
+        last = dict(
+            self.env["service.billing.period"]
+            .sudo()
+            ._read_group([("contract_line_id", "in", self.ids)], ["contract_line_id"], ["date_to:max"])
+        )
+        by_date = defaultdict(list)
+        for line in self:
+            by_date[last.get(line, False)].append(line.id)
+        for day, line_ids in by_date.items():
+            self.browse(line_ids).sudo().write({"billed_until": day})
 
     def _get_next_due_date(self):
         self.ensure_one()

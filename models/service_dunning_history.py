@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
 
 
 class ServiceDunningHistory(models.Model):
@@ -24,6 +25,24 @@ class ServiceDunningHistory(models.Model):
     _sql_constraints = [
         ("move_level_unique", "UNIQUE(move_id, level_id)", "An invoice reaches each dunning level only once."),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_written_by_code()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_written_by_code()
+        return super().write(vals)
+
+    def unlink(self):
+        self._check_written_by_code()
+        return super().unlink()
+
+    def _check_written_by_code(self):
+        """The history is what was sent to the customers: only the dunning run records it, nobody edits it."""
+        if not self.env.su:
+            raise AccessError(self.env._("The dunning history records what was sent: it cannot be changed."))
 
     def init(self):
         # The recovery indemnity is due once per invoice, whatever the concurrent runs.

@@ -1,6 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+# a level before the due date reminds at most two months ahead; after it, two years is already a lost debt
+MIN_DAYS = -60
+MAX_DAYS = 730
+
 
 class ServiceDunningLevel(models.Model):
     _name = "service.dunning.level"
@@ -53,6 +57,39 @@ class ServiceDunningLevel(models.Model):
     _sql_constraints = [
         ("fee_amount_positive", "CHECK(fee_amount >= 0)", "A dunning fee cannot be negative."),
     ]
+
+    @api.constrains("days", "sequence", "policy_id")
+    def _check_days(self):
+        """Days within the range first, then later and later along the policy's levels."""
+        for level in self:
+            if not MIN_DAYS <= level.days <= MAX_DAYS:
+                raise ValidationError(
+                    self.env._(
+                        "The level %(level)s is reached %(days)s days after the due date: "
+                        "choose between %(min)s and %(max)s days.",
+                        level=level.name,
+                        days=level.days,
+                        min=MIN_DAYS,
+                        max=MAX_DAYS,
+                    )
+                )
+        for policy in self.policy_id:
+            previous = None
+            for level in policy._get_sorted_levels():
+                if previous and level.days <= previous.days:
+                    raise ValidationError(
+                        self.env._(
+                            "The levels of the policy %(policy)s must come later and later: %(level)s "
+                            "(%(days)s days) follows %(previous)s (%(previous_days)s days). "
+                            "Give it more days or move it up the list.",
+                            policy=policy.name,
+                            level=level.name,
+                            days=level.days,
+                            previous=previous.name,
+                            previous_days=previous.days,
+                        )
+                    )
+                previous = level
 
     @api.constrains("handoff_agency", "agency_partner_id")
     def _check_agency(self):

@@ -139,3 +139,4 @@ class ServiceDunningPromise(models.Model):
 
     def action_mark_kept(self):
         self.write({"state": "kept"})
+        return True

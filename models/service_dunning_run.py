@@ -7,6 +7,7 @@ from markupsafe import Markup, escape
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..helpers import rpc
 from ..helpers.dunning import reached_level
 
 # Charges are payable 30 days after the letter (the French default payment period).
@@ -35,6 +36,7 @@ class ServiceDunningRun(models.Model):
         default="draft",
         required=True,
         tracking=True,
+        copy=False,
     )
     line_ids = fields.One2many("service.dunning.run.line", "run_id", string="Customers")
     line_count = fields.Integer(compute="_compute_totals", string="Customer Count")
@@ -67,7 +69,11 @@ class ServiceDunningRun(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
-            day = fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
+            day = (
+                rpc.to_date(self.env, vals["date"], self.env._("The run date"))
+                if vals.get("date")
+                else fields.Date.context_today(self)
+            )
             if self.search_count([("company_id", "=", company.id), ("date", "=", day)]):
                 raise UserError(
                     self.env._(
@@ -76,7 +82,14 @@ class ServiceDunningRun(models.Model):
                         date=day,
                     )
                 )
+            if vals.get("state", "draft") != "draft" and not self.env.su:
+                raise UserError(self.env._("A dunning run starts as a draft; its status changes through its buttons."))
         return super().create(vals_list)
+
+    def write(self, vals):
+        if "state" in vals and not self.env.su:
+            raise UserError(self.env._("The status of a dunning run changes through its buttons only."))
+        return super().write(vals)
 
     def unlink(self):
         if any(run.state == "done" for run in self):
@@ -100,12 +113,14 @@ class ServiceDunningRun(models.Model):
     def action_review(self):
         if any(run.state != "draft" for run in self):
             raise UserError(self.env._("Only a draft dunning run can be marked as reviewed."))
-        self.write({"state": "reviewed"})
+        self._write_state({"state": "reviewed"})
+        return True
 
     def action_reset_draft(self):
         if any(run.state != "reviewed" for run in self):
             raise UserError(self.env._("Only a reviewed dunning run can go back to draft."))
-        self.write({"state": "draft"})
+        self._write_state({"state": "draft"})
+        return True
 
     def action_execute(self):
         if any(run.state != "reviewed" for run in self):
@@ -266,7 +281,12 @@ class ServiceDunningRun(models.Model):
         self._hand_off_to_agencies(lines.filtered(lambda line: line.level_id.handoff_agency))
         self._log_on_customers(lines)
         lines.write({"state": "done"})
-        self.write({"state": "done", "executed_by_id": self.env.uid})
+        self._write_state({"state": "done", "executed_by_id": self.env.uid})
+
+    def _write_state(self, vals):
+        """The one door to a run's status: the caller has checked the transition, the user's rights apply."""
+        self.check_access("write")
+        self.sudo().write(vals)
 
     def _apply_postponements(self, lines):
         by_date = defaultdict(lambda: self.env["res.partner"])
@@ -384,7 +404,7 @@ class ServiceDunningRun(models.Model):
                 )
                 key = (level.id, bool(item.interest_amount), bool(item.indemnity_amount))
                 moves_by_values[key] |= item.move_id
-        self.env["service.dunning.history"].create(history_vals)
+        self.env["service.dunning.history"].sudo().create(history_vals)
         for (level_id, interest, indemnity), moves in moves_by_values.items():
             vals = {"dunning_level_id": level_id, "dunning_date": self.date}
             if interest:

@@ -97,9 +97,11 @@ class ServiceDunningRunLine(models.Model):
 
     def action_exclude(self):
         self.write({"state": "excluded"})
+        return True
 
     def action_include(self):
         self.write({"state": "to_do", "postpone_date": False})
+        return True
 
     def action_open_partner(self):
         self.ensure_one()

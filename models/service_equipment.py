@@ -2,8 +2,12 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import escape_psql
 
+from odoo.addons.service_management.helpers import text
 from odoo.addons.service_management.helpers import warranty as warranty_helper
+
+TEXT_FIELDS = ("name", "serial_no", "brand")
 
 
 class ServiceEquipment(models.Model):
@@ -257,6 +261,92 @@ class ServiceEquipment(models.Model):
             domain = ["|", ("name", operator, value), ("serial_no", operator, value)]
             return domain if positive else ["&", ("name", operator, value), ("serial_no", operator, value)]
         return super()._search_display_name(operator, value)
+
+    def init(self):
+        # one serial number per company, whatever its case: the last guard when two users save at once
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS service_equipment_serial_no_ci_uniq
+                ON service_equipment (lower(btrim(serial_no)), company_id)
+             WHERE serial_no IS NOT NULL
+            """
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._clean_text_vals(vals) for vals in vals_list]
+        self._check_serial_no_free(
+            [(vals.get("serial_no"), vals.get("company_id") or self.env.company.id, None) for vals in vals_list]
+        )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vals = self._clean_text_vals(vals)
+        if "serial_no" in vals or "company_id" in vals:
+            self._check_serial_no_free(
+                [
+                    (
+                        vals.get("serial_no", equipment.serial_no),
+                        vals.get("company_id", equipment.company_id.id),
+                        equipment.id,
+                    )
+                    for equipment in self
+                ]
+            )
+        return super().write(vals)
+
+    @api.model
+    def _check_serial_no_free(self, entries):
+        """Refuse serial numbers used twice in a company, ignoring case, before the database index refuses them.
+
+        :param entries: ``[(serial_no, company_id, equipment_id or None)]`` of the equipment being saved
+        """
+        keys = [((serial or "").strip().lower(), company_id, record_id) for serial, company_id, record_id in entries]
+        keys = [key for key in keys if key[0]]
+        if not keys:
+            return
+        seen = {}
+        for serial, company_id, _record_id in keys:
+            if (serial, company_id) in seen:
+                self._raise_serial_no_used(serial, company_id)
+            seen[(serial, company_id)] = True
+        self.flush_model(["serial_no", "company_id"])
+        self.env.cr.execute(
+            """
+            SELECT lower(btrim(serial_no)), company_id
+              FROM service_equipment
+             WHERE (lower(btrim(serial_no)), company_id) IN %s AND NOT id = ANY(%s)
+             LIMIT 1
+            """,
+            [tuple(seen), [record_id for _serial, _company, record_id in keys if record_id]],
+        )
+        row = self.env.cr.fetchone()
+        if row:
+            self._raise_serial_no_used(*row)
+
+    @api.model
+    def _raise_serial_no_used(self, serial, company_id):
+        other = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("serial_no", "=ilike", escape_psql(serial)), ("company_id", "=", company_id)], limit=1)
+        )
+        raise ValidationError(
+            self.env._(
+                "The serial number %(serial)s is already used by %(other)s in %(company)s; "
+                "serial numbers are compared without case and surrounding spaces.",
+                serial=other.serial_no or serial,
+                other=other.name or self.env._("another equipment being saved"),
+                company=self.env["res.company"].sudo().browse(company_id).name,
+            )
+        )
+
+    @api.model
+    def _clean_text_vals(self, vals):
+        vals = text.clean_vals(vals, TEXT_FIELDS)
+        if "name" in vals and not vals["name"]:
+            raise ValidationError(self.env._("Give the equipment a name."))
+        return vals
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.service_management.helpers import rpc
+
 
 class ServiceIndexValue(models.Model):
     _name = "service.index.value"
@@ -17,12 +19,12 @@ class ServiceIndexValue(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("date"):
-                vals["date"] = fields.Date.to_date(vals["date"]).replace(day=1)
+                vals["date"] = rpc.to_date(self.env, vals["date"], self.env._("The month")).replace(day=1)
         return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("date"):
-            vals["date"] = fields.Date.to_date(vals["date"]).replace(day=1)
+            vals = dict(vals, date=rpc.to_date(self.env, vals["date"], self.env._("The month")).replace(day=1))
         return super().write(vals)
 
     @api.constrains("value")

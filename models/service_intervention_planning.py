@@ -8,6 +8,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.resource.models.utils import Intervals
+from odoo.addons.service_management.helpers import rpc
 
 DISPATCH_UNPLANNED_LIMIT = 200
 
@@ -184,7 +185,11 @@ class ServiceIntervention(models.Model):
         :param company_ids: companies to show, among the user's allowed ones (the active ones when empty)
         """
         self._check_dispatch_access()
-        day = fields.Date.to_date(week_start) if week_start else fields.Date.context_today(self)
+        day = (
+            rpc.to_date(self.env, week_start, self.env._("The week")) if week_start else fields.Date.context_today(self)
+        )
+        zone_ids = rpc.to_ids(self.env, zone_ids, self.env._("The zones"))
+        company_ids = rpc.to_ids(self.env, company_ids, self.env._("The companies"))
         week_start = day - timedelta(days=day.weekday())
         days = [week_start + timedelta(days=offset) for offset in range(7)]
         allowed = self.env.user.company_ids
@@ -291,7 +296,9 @@ class ServiceIntervention(models.Model):
         self._check_dispatch_access()
         if self.state not in ("new", "planned"):
             raise UserError(self.env._("%(name)s is already started or closed.", name=self.name))
-        technician = self.env["res.users"].browse(user_id).exists()
+        technician = (
+            self.env["res.users"].browse(rpc.to_ids(self.env, user_id, self.env._("The technician"))[:1]).exists()
+        )
         if not technician:
             raise UserError(self.env._("Choose a technician to plan %(name)s.", name=self.name))
         if self.company_id not in technician.sudo().company_ids:
@@ -302,7 +309,7 @@ class ServiceIntervention(models.Model):
                     company=self.company_id.name,
                 )
             )
-        day = fields.Date.to_date(day)
+        day = rpc.to_date(self.env, day, self.env._("The day"))
         if self.planned_start:
             tz = self._get_dispatch_tz()
             local_start = pytz.utc.localize(self.planned_start).astimezone(tz)

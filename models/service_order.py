@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from odoo.addons.service_management.helpers import text
 
 
 class ServiceOrder(models.Model):
@@ -35,3 +38,17 @@ class ServiceOrder(models.Model):
         for order in self:
             states = set(order.intervention_ids.mapped("state"))
             order.is_done = "done" in states and states <= {"done", "cancelled"}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super().create([self._clean_text_vals(vals) for vals in vals_list])
+
+    def write(self, vals):
+        return super().write(self._clean_text_vals(vals))
+
+    @api.model
+    def _clean_text_vals(self, vals):
+        vals = text.clean_vals(vals, ("name",))
+        if "name" in vals and not vals["name"]:
+            raise ValidationError(self.env._("Give the service order a name."))
+        return vals

@@ -36,3 +36,8 @@ from . import test_deferred_revenue
 from . import test_billing_mail
 from . import test_intervention_receivable
 from . import test_preventive_concurrency
+from . import test_access_company
+from . import test_bounds
+from . import test_billing_undo
+from . import test_rpc_api
+from . import test_access_roles

@@ -56,7 +56,7 @@ class TestServiceContract(ServiceCommon):
     def test_states_change_through_buttons_only(self):
         contract = self._create_contract()
         with self.assertRaisesMessage(UserError, "through its buttons only"):
-            contract.write({"state": "running"})
+            contract.with_user(self.manager).write({"state": "running"})
         self.assertEqual(contract.state, "draft")
         contract.action_start()
         self.assertEqual(contract.state, "running")
