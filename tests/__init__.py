@@ -36,5 +36,6 @@ from . import test_deferred_revenue
 from . import test_billing_mail
 from . import test_intervention_receivable
 from . import test_preventive_concurrency
+from . import test_deferred_revenue_period
 from . import test_dunning_order
 from . import test_dunning_execution
