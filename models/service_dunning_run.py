@@ -43,7 +43,7 @@ class ServiceDunningRun(models.Model):
     amount_due = fields.Monetary(compute="_compute_totals")
     charges_amount = fields.Monetary(compute="_compute_totals", string="Charges")
     executed_by_id = fields.Many2one("res.users", readonly=True)
-    execution_date = fields.Datetime(string="Executed Since", readonly=True, copy=False)
+    execution_date = fields.Datetime(string="Execution Started", readonly=True, copy=False)
     execution_done_count = fields.Integer(string="Customers Done", readonly=True, copy=False)
     execution_total_count = fields.Integer(string="Customers to Execute", readonly=True, copy=False)
     execution_remaining_count = fields.Integer(compute="_compute_execution_progress", string="Customers Remaining")
@@ -525,7 +525,13 @@ class ServiceDunningRun(models.Model):
         if not lines:
             return
         report = self.env.ref("service_management.action_report_service_dunning_letter")
-        content, _report_format = report._render_qweb_pdf(report.report_name, lines.ids)
+        try:
+            content, _report_format = report._render_qweb_pdf(report.report_name, lines.ids)
+        except UserError:
+            if len(lines) == 1:
+                raise
+            # a PDF engine that cannot print several records at once: one letter at a time
+            content = merge_pdf([report._render_qweb_pdf(report.report_name, [line_id])[0] for line_id in lines.ids])
         name = self.env._("Dunning letters %(date)s.pdf", date=self.date)
         self.letter_batch_ids = [
             Command.link(self.env["ir.attachment"].create(self._prepare_letter_attachment_vals(content, name)).id)

@@ -36,7 +36,7 @@ registry.category("web_tour.tours").add("service_dunning_run_tour", {
         },
         {
             content: "Its progress is shown",
-            trigger: ".o_form_view .alert-info:contains(customers done):contains(remaining) .o_progressbar",
+            trigger: ".o_form_view .alert-info:contains(background) .o_progressbar",
         },
     ],
 });
