@@ -114,6 +114,8 @@ class ServiceDunningRun(models.Model):
         """(Re)compute the customers to dun of these draft runs."""
         if any(run.state != "draft" for run in self):
             raise UserError(self.env._("Only a draft dunning run can be computed again."))
+        if self.line_ids.filtered(lambda line: line.state == "done"):
+            raise UserError(self.env._("Part of this run is executed: execute it again to finish it."))
         self.line_ids.unlink()
         vals_list = []
         for run in self:
@@ -133,8 +135,9 @@ class ServiceDunningRun(models.Model):
 
     def action_execute(self):
         """Take the runs for execution and leave the work to the background job, which reports its progress."""
+        first_time = self.filtered(lambda run: not run.execution_date)
         self._claim_execution()
-        for run in self:
+        for run in first_time:
             run._apply_postponements(run.line_ids.filtered(lambda line: line.state == "postponed"))
         self.env.ref("service_management.ir_cron_service_dunning_execute")._trigger()
         return True
@@ -308,18 +311,45 @@ class ServiceDunningRun(models.Model):
                 )
         if any(run.state != "reviewed" for run in self):
             raise UserError(self.env._("Review the dunning run before executing it."))
+        self._check_charge_products()
         self.flush_recordset()
         self.env.cr.execute("SELECT id FROM service_dunning_run WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
         for run in self:
+            done = len(run.line_ids.filtered(lambda line: line.state == "done"))
+            to_do = len(run.line_ids.filtered(lambda line: line.state == "to_do"))
             run.write(
                 {
                     "state": "executing",
                     "executed_by_id": self.env.uid,
                     "execution_date": fields.Datetime.now(),
-                    "execution_done_count": 0,
-                    "execution_total_count": len(run.line_ids.filtered(lambda line: line.state == "to_do")),
+                    "execution_done_count": done,
+                    "execution_total_count": done + to_do,
                 }
             )
+
+    def _check_charge_products(self):
+        """Refuse at once to execute runs that would book charges without the charge products."""
+        for run in self:
+            if run.company_id.dunning_charge_mode != "invoice":
+                continue
+            charged = run.line_ids.filtered(
+                lambda line: line.state == "to_do" and line.currency_id.compare_amounts(line.charges_amount, 0.0) > 0
+            )
+            if charged and not all(run.company_id._get_dunning_product(k) for k in ("fee", "interest", "indemnity")):
+                raise UserError(self.env._("Set the dunning charge products in the settings first."))
+
+    def _stop_execution(self, error):
+        """Give the run back to its executor after a failed batch; executing it again goes on where it stopped."""
+        self.ensure_one()
+        self.state = "reviewed"
+        self.message_post(
+            body=self.env._(
+                "The execution stopped (%(error)s). The customers already done are kept; "
+                "fix the cause and execute the run again to finish it.",
+                error=self.env["account.move"]._service_error_message(error),
+            ),
+            partner_ids=self.executed_by_id.partner_id.ids,
+        )
 
     def _execute_batch(self, batch_size):
         """Execute the next ``batch_size`` customers of this run; finish the run when none is left.
@@ -639,7 +669,15 @@ class ServiceDunningRun(models.Model):
             return
         run = runs[0]
         run = run.with_user(run.executed_by_id or self.env.user).with_company(run.company_id)
-        done, remaining = run._execute_batch(batch_size)
+        try:
+            with self.env.cr.savepoint():
+                done, remaining = run._execute_batch(batch_size)
+        except Exception as error:  # noqa: BLE001 - recorded on the run, the other runs go on
+            if self.env["service.contract"]._is_retryable_error(error):
+                raise
+            self.env.invalidate_all()
+            run._stop_execution(error)
+            done, remaining = 0, 0
         others = self.env["service.dunning.run.line"].search_count(
             [("run_id", "in", (runs - runs[0]).ids), ("state", "=", "to_do")]
         )

@@ -173,6 +173,31 @@ class TestDunningBackgroundExecution(DunningCommon):
         with self.assertRaisesMessage(UserError, "Review the dunning run"):
             run.action_execute()
 
+    def test_failed_batch_writes_nothing_and_executing_again_finishes(self):
+        run = self._run(self.day).with_user(self.controller)
+        run.action_review()
+        run.action_execute()
+        self._batch()
+        self.assertEqual(self._counts(run)["done"], 2)
+        # the fee product moves to another company: the next charge invoice cannot be booked
+        self.product_fee.company_id = self.company_b
+        self._batch()
+        self.assertEqual(run.state, "reviewed", "given back to the controller")
+        self.assertIn("The execution stopped", run.message_ids[0].body)
+        self.assertIn(self.controller.partner_id, run.message_ids[0].partner_ids, "the executor is told")
+        self.assertEqual(
+            self._counts(run), {"mails": 2, "calls": 2, "charges": 2, "history": 2, "done": 2}, "nothing half-written"
+        )
+        with self.assertRaisesMessage(UserError, "Part of this run is executed"):
+            run.action_reset_draft()
+            run.action_compute()
+        self.product_fee.company_id = self.company
+        run.action_execute()
+        self.assertEqual((run.execution_done_count, run.execution_total_count), (2, 5), "goes on where it stopped")
+        self._run_execution_job(batch_size=2)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(self._counts(run), {"mails": 5, "calls": 5, "charges": 5, "history": 5, "done": 5})
+
     def test_second_executor_in_the_same_database_is_told_who_executes(self):
         run = self._run(self.day).with_user(self.controller)
         run.action_review()
