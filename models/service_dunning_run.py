@@ -676,7 +676,8 @@ class ServiceDunningRun(models.Model):
             if self.env["service.contract"]._is_retryable_error(error):
                 raise
             self.env.invalidate_all()
-            run._stop_execution(error)
+            # posted by the job's user, so that the executor is notified
+            runs[0]._stop_execution(error)
             done, remaining = 0, 0
         others = self.env["service.dunning.run.line"].search_count(
             [("run_id", "in", (runs - runs[0]).ids), ("state", "=", "to_do")]
