@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class AccountMove(models.Model):
@@ -122,6 +122,12 @@ class AccountMove(models.Model):
                 )
 
     def write(self, vals):
+        if "service_dunning_charge" in vals and any(
+            move.service_dunning_charge != bool(vals["service_dunning_charge"]) for move in self
+        ):
+            raise UserError(
+                self.env._("Only a dunning run makes an invoice a dunning charge invoice, when it creates it.")
+            )
         if "dunning_dispute" in vals:
             vals["dunning_dispute_date"] = fields.Date.context_today(self) if vals["dunning_dispute"] else False
             if not vals["dunning_dispute"]:

@@ -44,6 +44,17 @@ class TestDunningChargeInvoices(DunningCommon):
         self.assertNotIn(charge, later.line_ids.item_ids.move_id, "70 days late, still not dunned")
         self.assertIn(invoice, later.line_ids.item_ids.move_id, "the dunned invoice goes on")
 
+    def test_charge_mark_is_set_by_the_run_only(self):
+        invoice, charge = self._charge_invoice()
+        accountant = self.env.ref("base.user_admin")
+        with self.assertRaisesMessage(UserError, "Only a dunning run makes an invoice a dunning charge"):
+            invoice.with_user(accountant).write({"service_dunning_charge": True})
+        with self.assertRaisesMessage(UserError, "Only a dunning run makes an invoice a dunning charge"):
+            charge.with_user(self.controller).write({"service_dunning_charge": False})
+        self.assertFalse(invoice.service_dunning_charge)
+        self.assertTrue(charge.service_dunning_charge)
+        self.assertFalse(charge.copy().service_dunning_charge, "a copy is an ordinary invoice")
+
     def test_charge_invoice_alone_brings_no_communication(self):
         invoice, charge = self._charge_invoice()
         self._pay(invoice, invoice.amount_residual, self.day + timedelta(days=1))
