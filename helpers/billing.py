@@ -119,3 +119,28 @@ def spread_by_month(amount, date_from, date_to, digits=2):
         month += relativedelta(months=1)
     result[-1][1] = round(amount - (spent - result[-1][1]), digits)
     return [tuple(item) for item in result]
+
+
+def served_month(invoice_date):
+    """The month under which the revenue already served at ``invoice_date`` is recognised: the one before it."""
+    return invoice_date.replace(day=1) - relativedelta(months=1)
+
+
+def recognition_schedule(amount, date_from, date_to, invoice_date, digits=2):
+    """The revenue of a line serving ``date_from..date_to``, billed on ``invoice_date``, month by month.
+
+    Returns ``[(month, amount)]`` (first day of month, ordered): each month gets its share of the days
+    of the whole service (partial months pro rata), the months before the invoice's month are grouped
+    on :func:`served_month` (revenue at once, on the invoice date), the later months follow; the last
+    month takes the rounding remainder, so the amounts add up to ``amount`` exactly.
+    """
+    invoice_month = invoice_date.replace(day=1)
+    served, result = None, []
+    for month, part in spread_by_month(amount, date_from, date_to, digits):
+        if month < invoice_month:
+            served = round((served or 0.0) + part, digits)
+        else:
+            result.append((month, part))
+    if served is not None:
+        result.insert(0, (served_month(invoice_date), served))
+    return result

@@ -26,6 +26,29 @@ def reached_level(levels, days_late):
     return reached
 
 
+def next_level_index(levels, current_index, days_late, days_since_last=None, min_gap=0, allow_skip=False):
+    """Index in ``levels`` (ordered, each with ``days``) of the new level an invoice reaches, or None.
+
+    ``current_index`` is the index of the last level the invoice reached (-1: none yet),
+    ``days_since_last`` the days since its last dunning (None: never dunned).
+    Levels are reached in order: the next one after the current, once the invoice is late enough
+    for it and at least ``min_gap`` days after its last dunning. With ``allow_skip``, the invoice
+    goes straight to the last level its delay has reached.
+    """
+    if days_since_last is not None and current_index >= 0 and days_since_last < min_gap:
+        return None
+    reached = None
+    for index, level in enumerate(levels):
+        if days_late >= level.days:
+            reached = index
+    if reached is None or reached <= current_index:
+        return None
+    if allow_skip:
+        return reached
+    following = current_index + 1
+    return following if days_late >= levels[following].days else None
+
+
 def late_interest(residual, annual_rate, days_late, digits=2):
     """French late-payment interest: ``residual x rate x days / 365``, rounded to the cent.
 

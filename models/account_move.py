@@ -234,10 +234,16 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     def _post(self, soft=True):
         posted = super()._post(soft)
+        served = self.browse()
         for move in posted.filtered(lambda m: m.service_billing and not m.service_deferral_next_date):
-            lines = move._get_service_deferral_lines()
-            if lines:
-                move.service_deferral_next_date = min(lines.mapped("service_deferred_start")) + relativedelta(day=31)
+            schedule = move._service_get_recognition_schedule()
+            if schedule:
+                move.service_deferral_next_date = move._service_get_recognition_date(min(schedule))
+                if move.service_deferral_next_date <= move.invoice_date:
+                    served |= move
+        # the months already served when the invoice is dated are revenue at once
+        for invoice_date, moves in served.grouped("invoice_date").items():
+            moves._service_recognize_revenue(invoice_date)
         return posted
 
     def button_draft(self):
@@ -262,8 +268,9 @@ class AccountMove(models.Model):
     def _service_get_recognition_schedule(self):
         """``{month: {(deferred account, income account, analytic): amount}}`` in company currency.
 
-        Each line's revenue is spread over its months by days; the last month
-        takes the rounding remainder, so that the months add up to the line.
+        Each line's revenue is spread over the months of its service by days; the months served
+        before the invoice's month are grouped on the month before it (recognised on the invoice
+        date); the last month takes the rounding remainder, so that the months add up to the line.
         """
         self.ensure_one()
         digits = self.company_id.currency_id.decimal_places
@@ -274,11 +281,18 @@ class AccountMove(models.Model):
                 line.service_income_account_id,
                 frozenset((line.analytic_distribution or {}).items()),
             )
-            for month, amount in billing.spread_by_month(
-                -line.balance, line.service_deferred_start, line.service_deferred_end, digits
+            for month, amount in billing.recognition_schedule(
+                -line.balance, line.service_deferred_start, line.service_deferred_end, self.invoice_date, digits
             ):
                 schedule[month][key] += amount
         return schedule
+
+    def _service_get_recognition_date(self, month):
+        """Date of the recognition entry of ``month``: the invoice date for the months already served, else its end."""
+        self.ensure_one()
+        if month < self.invoice_date.replace(day=1):
+            return self.invoice_date
+        return month + relativedelta(day=31)
 
     def _service_recognize_revenue(self, today):
         """Create and post the recognition entries of the months ended by ``today`` not recognised yet."""
@@ -302,9 +316,9 @@ class AccountMove(models.Model):
             schedule = invoice._service_get_recognition_schedule()
             next_dates[invoice] = False
             for month in sorted(schedule):
-                month_end = month + relativedelta(day=31)
-                if month_end > today:
-                    next_dates[invoice] = month_end
+                recognition_date = invoice._service_get_recognition_date(month)
+                if recognition_date > today:
+                    next_dates[invoice] = recognition_date
                     break
                 if (invoice.id, month) in existing:
                     continue
@@ -317,7 +331,15 @@ class AccountMove(models.Model):
 
     def _service_prepare_recognition_vals(self, journal, month, amounts):
         self.ensure_one()
-        label = self.env._("Revenue of %(month)s from %(invoice)s", month=month.strftime("%m/%Y"), invoice=self.name)
+        recognition_date = self._service_get_recognition_date(month)
+        if recognition_date == self.invoice_date and month < self.invoice_date.replace(day=1):
+            label = self.env._(
+                "Revenue served up to %(month)s from %(invoice)s", month=month.strftime("%m/%Y"), invoice=self.name
+            )
+        else:
+            label = self.env._(
+                "Revenue of %(month)s from %(invoice)s", month=month.strftime("%m/%Y"), invoice=self.name
+            )
         line_vals = []
         for (deferred, income, analytic), amount in amounts.items():
             if self.company_id.currency_id.is_zero(amount):
@@ -340,7 +362,7 @@ class AccountMove(models.Model):
             "move_type": "entry",
             "journal_id": journal.id,
             "company_id": self.company_id.id,
-            "date": month + relativedelta(day=31),
+            "date": recognition_date,
             "ref": label,
             "service_deferral_invoice_id": self.id,
             "service_deferral_month": month,

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class AccountMove(models.Model):
@@ -40,6 +40,14 @@ class AccountMove(models.Model):
         readonly=True,
         help="Invoices whose dunning fees, interest and indemnities this invoice charges.",
     )
+    service_dunning_charge = fields.Boolean(
+        string="Dunning Charge Invoice",
+        copy=False,
+        readonly=True,
+        index=True,
+        help="Created by a dunning run to charge fees, interest and indemnities; "
+        "not dunned itself unless the customer's policy says so.",
+    )
     dunning_next_date = fields.Date(
         string="Next Dunning Action",
         compute="_compute_dunning_next_date",
@@ -48,7 +56,16 @@ class AccountMove(models.Model):
     )
     dunning_days_late = fields.Integer(string="Days Late", compute="_compute_dunning_days_late")
 
-    @api.depends("invoice_date_due", "dunning_level_id", "payment_state", "state", "move_type", "dunning_dispute")
+    @api.depends(
+        "invoice_date_due",
+        "dunning_level_id",
+        "dunning_date",
+        "payment_state",
+        "state",
+        "move_type",
+        "dunning_dispute",
+        "service_dunning_charge",
+    )
     def _compute_dunning_next_date(self):
         open_invoices = self.filtered(
             lambda move: (
@@ -64,17 +81,32 @@ class AccountMove(models.Model):
         policies = self.env["service.dunning.policy"].sudo()._get_default_policies(open_invoices.company_id)
         for move in open_invoices:
             policy = move.commercial_partner_id.sudo()._get_dunning_policy(move.company_id, policies)
-            levels = policy._get_sorted_levels() if policy else []
-            current = move.dunning_level_id
-            next_level = next(
-                (
-                    level
-                    for level in levels
-                    if not current or (level.sequence, level.days) > (current.sequence, current.days)
-                ),
-                None,
-            )
-            move.dunning_next_date = move.invoice_date_due + timedelta(days=next_level.days) if next_level else False
+            if not policy or (move.service_dunning_charge and not policy.dun_charge_invoices):
+                move.dunning_next_date = False
+                continue
+            levels = list(policy._get_sorted_levels())
+            index = move._get_dunning_level_index(levels) + 1
+            if index >= len(levels):
+                move.dunning_next_date = False
+                continue
+            next_date = move.invoice_date_due + timedelta(days=levels[index].days)
+            if move.dunning_date and move.dunning_level_id:
+                next_date = max(next_date, move.dunning_date + timedelta(days=policy.min_days_between_levels))
+            move.dunning_next_date = next_date
+
+    def _get_dunning_level_index(self, levels):
+        """Index in ``levels`` (a policy's sorted levels) of the last level this invoice reached, -1 if none.
+
+        A level of another policy counts as the last of ``levels`` that does not come after it.
+        """
+        self.ensure_one()
+        current = self.dunning_level_id
+        if not current:
+            return -1
+        if current in levels:
+            return levels.index(current)
+        key = (current.sequence, current.days)
+        return sum(1 for level in levels if (level.sequence, level.days) <= key) - 1
 
     def _compute_dunning_days_late(self):
         today = fields.Date.context_today(self)
@@ -90,6 +122,12 @@ class AccountMove(models.Model):
                 )
 
     def write(self, vals):
+        if "service_dunning_charge" in vals and any(
+            move.service_dunning_charge != bool(vals["service_dunning_charge"]) for move in self
+        ):
+            raise UserError(
+                self.env._("Only a dunning run makes an invoice a dunning charge invoice, when it creates it.")
+            )
         if "dunning_dispute" in vals:
             vals["dunning_dispute_date"] = fields.Date.context_today(self) if vals["dunning_dispute"] else False
             if not vals["dunning_dispute"]:

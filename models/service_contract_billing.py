@@ -335,13 +335,17 @@ class ServiceContract(models.Model):
             }
             if account:
                 vals["account_id"] = account.id
-            # each range is recognised over its own days (a range within the invoice's month is not deferred)
+            # each range is recognised over its own days (a range ending by the invoice's month is not deferred)
             vals.update(self._get_deferral_values(line, range_from, range_to, invoice_date))
             vals_list.append(vals)
         return vals_list
 
     def _get_deferral_values(self, line, date_from, date_to, invoice_date):
-        """Account and recognition dates of a line whose service runs past the invoice's month, else ``{}``."""
+        """Account and recognition dates of a line whose service runs past the invoice's month, else ``{}``.
+
+        The line's whole service is recognised over its days: the months already served at the invoice
+        date are recognised at once, on the invoice date, the later ones month by month.
+        """
         self.ensure_one()
         deferred_account = self.company_id.service_deferred_revenue_account_id
         month_end = invoice_date + relativedelta(day=31)
@@ -362,7 +366,7 @@ class ServiceContract(models.Model):
         return {
             "account_id": deferred_account.id,
             "service_income_account_id": income.id,
-            "service_deferred_start": max(date_from, invoice_date.replace(day=1)),
+            "service_deferred_start": date_from,
             "service_deferred_end": date_to,
         }
 

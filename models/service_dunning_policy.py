@@ -34,6 +34,20 @@ class ServiceDunningPolicy(models.Model):
         default=10000.0,
         help="Customers owing at least this amount are in the large segment.",
     )
+    allow_skip_levels = fields.Boolean(
+        string="Allow Skipping Levels",
+        help="Propose the highest level an invoice's delay has reached, even if the earlier levels were never sent. "
+        "Otherwise an invoice goes through the levels one after the other.",
+    )
+    min_days_between_levels = fields.Integer(
+        string="Days Between Two Levels",
+        default=7,
+        help="An invoice reaches its next level only this many days after its last dunning, however late it is.",
+    )
+    dun_charge_invoices = fields.Boolean(
+        help="Remind the customers of the invoices charging dunning fees, interest and indemnities too. "
+        "Otherwise these invoices are never dunned and stay out of the reminder calendar.",
+    )
     partner_count = fields.Integer(compute="_compute_partner_count", string="Customers")
 
     _sql_constraints = [
@@ -41,6 +55,11 @@ class ServiceDunningPolicy(models.Model):
             "amount_thresholds",
             "CHECK(amount_large >= amount_medium)",
             "The large amount must not be below the medium one.",
+        ),
+        (
+            "min_days_between_levels_positive",
+            "CHECK(min_days_between_levels >= 0)",
+            "The days between two dunning levels cannot be negative.",
         ),
     ]
 
@@ -61,6 +80,28 @@ class ServiceDunningPolicy(models.Model):
                 raise ValidationError(
                     self.env._("The company %(company)s already has a default dunning policy.", company=company.name)
                 )
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"min_days_between_levels", "dun_charge_invoices", "is_default", "active"} & set(vals):
+            self._recompute_dunning_next_dates()
+        return res
+
+    def _recompute_dunning_next_dates(self):
+        """Refresh the reminder dates of the open invoices of these policies' companies."""
+        moves = (
+            self.env["account.move"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", self.company_id.ids),
+                    ("move_type", "=", "out_invoice"),
+                    ("state", "=", "posted"),
+                    ("payment_state", "in", ("not_paid", "partial")),
+                ]
+            )
+        )
+        self.env.add_to_compute(self.env["account.move"]._fields["dunning_next_date"], moves)
 
     def _get_sorted_levels(self):
         """The policy's levels from the first to the last."""

@@ -6,9 +6,11 @@ from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
+from odoo.tools.pdf import merge_pdf
 
 from ..helpers import rpc
-from ..helpers.dunning import reached_level
+from ..helpers.dunning import next_level_index
 
 # Charges are payable 30 days after the letter (the French default payment period).
 CHARGE_PAYMENT_DAYS = 30
@@ -31,7 +33,7 @@ class ServiceDunningRun(models.Model):
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     state = fields.Selection(
-        [("draft", "Draft"), ("reviewed", "Reviewed"), ("done", "Done")],
+        [("draft", "Draft"), ("reviewed", "Reviewed"), ("executing", "Executing"), ("done", "Done")],
         string="Status",
         default="draft",
         required=True,
@@ -43,7 +45,21 @@ class ServiceDunningRun(models.Model):
     amount_due = fields.Monetary(compute="_compute_totals")
     charges_amount = fields.Monetary(compute="_compute_totals", string="Charges")
     executed_by_id = fields.Many2one("res.users", readonly=True)
+    execution_date = fields.Datetime(string="Execution Started", readonly=True, copy=False)
+    execution_done_count = fields.Integer(string="Customers Done", readonly=True, copy=False)
+    execution_total_count = fields.Integer(string="Customers to Execute", readonly=True, copy=False)
+    execution_remaining_count = fields.Integer(compute="_compute_execution_progress", string="Customers Remaining")
+    execution_progress = fields.Float(compute="_compute_execution_progress", string="Progress")
     letter_attachment_id = fields.Many2one("ir.attachment", string="Letters", readonly=True)
+    letter_batch_ids = fields.Many2many(
+        "ir.attachment",
+        "service_dunning_run_letter_batch_rel",
+        "run_id",
+        "attachment_id",
+        string="Letters per Batch",
+        readonly=True,
+        copy=False,
+    )
     charge_move_ids = fields.One2many("account.move", compute="_compute_totals", string="Charge Invoices")
     charge_move_count = fields.Integer(compute="_compute_totals")
 
@@ -64,6 +80,14 @@ class ServiceDunningRun(models.Model):
             run.charges_amount = sum(run.line_ids.mapped("charges_amount"))
             run.charge_move_ids = run.line_ids.charge_move_id
             run.charge_move_count = len(run.charge_move_ids)
+
+    @api.depends("execution_done_count", "execution_total_count")
+    def _compute_execution_progress(self):
+        for run in self:
+            run.execution_remaining_count = max(run.execution_total_count - run.execution_done_count, 0)
+            run.execution_progress = (
+                100.0 * run.execution_done_count / run.execution_total_count if run.execution_total_count else 0.0
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -92,7 +116,7 @@ class ServiceDunningRun(models.Model):
         return super().write(vals)
 
     def unlink(self):
-        if any(run.state == "done" for run in self):
+        if any(run.state in ("executing", "done") for run in self):
             raise UserError(self.env._("An executed dunning run cannot be deleted."))
         self.line_ids.unlink()
         return super().unlink()
@@ -103,6 +127,8 @@ class ServiceDunningRun(models.Model):
         """(Re)compute the customers to dun of these draft runs."""
         if any(run.state != "draft" for run in self):
             raise UserError(self.env._("Only a draft dunning run can be computed again."))
+        if self.line_ids.filtered(lambda line: line.state == "done"):
+            raise UserError(self.env._("Part of this run is executed: execute it again to finish it."))
         self.line_ids.unlink()
         vals_list = []
         for run in self:
@@ -123,10 +149,12 @@ class ServiceDunningRun(models.Model):
         return True
 
     def action_execute(self):
-        if any(run.state != "reviewed" for run in self):
-            raise UserError(self.env._("Review the dunning run before executing it."))
-        for run in self:
-            run._execute()
+        """Take the runs for execution and leave the work to the background job, which reports its progress."""
+        first_time = self.filtered(lambda run: not run.execution_date)
+        self._claim_execution()
+        for run in first_time:
+            run._apply_postponements(run.line_ids.filtered(lambda line: line.state == "postponed"))
+        self.env.ref("service_management.ir_cron_service_dunning_execute")._trigger()
         return True
 
     def action_download_letters(self):
@@ -193,6 +221,8 @@ class ServiceDunningRun(models.Model):
                 "dunning_interest_date",
                 "dunning_indemnity_charged",
                 "dunning_charge_origin_ids",
+                "dunning_date",
+                "service_dunning_charge",
             ],
             order="invoice_date_due, id",
         )
@@ -220,7 +250,9 @@ class ServiceDunningRun(models.Model):
                 continue
             if policy not in levels_by_policy:
                 levels_by_policy[policy] = list(policy._get_sorted_levels())
-            items, top_level = self._prepare_item_vals_list(partner_moves, levels_by_policy[policy])
+            if not policy.dun_charge_invoices:
+                partner_moves = [move for move in partner_moves if not move.service_dunning_charge]
+            items, top_level = self._prepare_item_vals_list(partner_moves, levels_by_policy[policy], policy)
             if not top_level:
                 continue
             vals_list.append(
@@ -235,14 +267,27 @@ class ServiceDunningRun(models.Model):
             )
         return vals_list
 
-    def _prepare_item_vals_list(self, moves, levels):
-        """Items of one customer's invoices, and the highest new level reached (None when nothing escalates)."""
+    def _prepare_item_vals_list(self, moves, levels, policy):
+        """Items of one customer's invoices, and the highest new level reached (None when nothing escalates).
+
+        Each invoice gets the level after the last one it reached (or, when the policy allows skipping,
+        the highest its delay reached), once the policy's days between two levels have passed.
+        """
         items, top_level = [], None
         for move in moves:
             days_late = (self.date - move.invoice_date_due).days
-            level = reached_level(levels, days_late)
             current = move.dunning_level_id
-            escalated = bool(level) and (not current or _level_key(level) > _level_key(current))
+            current_index = move._get_dunning_level_index(levels)
+            index = next_level_index(
+                levels,
+                current_index,
+                days_late,
+                days_since_last=(self.date - move.dunning_date).days if move.dunning_date else None,
+                min_gap=policy.min_days_between_levels,
+                allow_skip=policy.allow_skip_levels,
+            )
+            level = levels[index] if index is not None else None
+            escalated = bool(level)
             if not escalated and days_late <= 0:
                 continue
             if escalated and (not top_level or _level_key(level) > _level_key(top_level)):
@@ -257,19 +302,92 @@ class ServiceDunningRun(models.Model):
                     "level_id": (level or current).id,
                     "escalated": escalated,
                     "interest_from": max(move.invoice_date_due, move.dunning_interest_date or move.invoice_date_due),
-                    "is_charge": bool(move.dunning_charge_origin_ids),
+                    "is_charge": move.service_dunning_charge or bool(move.dunning_charge_origin_ids),
                 }
             )
         return items, top_level
 
     # Execution ----------------------------------------------------------------------------------
 
-    def _execute(self):
-        """Send, print, schedule and book what the reviewed lines of this run call for."""
+    def _claim_execution(self):
+        """Take the runs for execution at once, or refuse with who is executing them since when.
+
+        The row lock is taken without waiting: a concurrent executor's transaction fails at once
+        (Odoo replays the request, which then reads the committed claim and gets the message).
+        """
+        for run in self:
+            if run.state == "executing":
+                raise UserError(
+                    self.env._(
+                        "This run is being executed by %(user)s since %(date)s.",
+                        user=run.executed_by_id.name,
+                        date=format_datetime(self.env, run.execution_date),
+                    )
+                )
+        if any(run.state != "reviewed" for run in self):
+            raise UserError(self.env._("Review the dunning run before executing it."))
+        self._check_charge_products()
+        self.flush_recordset()
+        self.env.cr.execute("SELECT id FROM service_dunning_run WHERE id IN %s FOR UPDATE NOWAIT", [tuple(self.ids)])
+        for run in self:
+            done = len(run.line_ids.filtered(lambda line: line.state == "done"))
+            to_do = len(run.line_ids.filtered(lambda line: line.state == "to_do"))
+            run._write_state(
+                {
+                    "state": "executing",
+                    "executed_by_id": self.env.uid,
+                    "execution_date": fields.Datetime.now(),
+                    "execution_done_count": done,
+                    "execution_total_count": done + to_do,
+                }
+            )
+
+    def _check_charge_products(self):
+        """Refuse at once to execute runs that would book charges without the charge products."""
+        for run in self:
+            if run.company_id.dunning_charge_mode != "invoice":
+                continue
+            charged = run.line_ids.filtered(
+                lambda line: line.state == "to_do" and line.currency_id.compare_amounts(line.charges_amount, 0.0) > 0
+            )
+            if charged and not all(run.company_id._get_dunning_product(k) for k in ("fee", "interest", "indemnity")):
+                raise UserError(self.env._("Set the dunning charge products in the settings first."))
+
+    def _stop_execution(self, error):
+        """Give the run back to its executor after a failed batch; executing it again goes on where it stopped."""
         self.ensure_one()
-        self.env["service.dunning.run.line"].flush_model()
-        lines = self.line_ids.filtered(lambda line: line.state == "to_do")
-        self._apply_postponements(self.line_ids.filtered(lambda line: line.state == "postponed"))
+        self.sudo().state = "reviewed"
+        self.message_post(
+            body=self.env._(
+                "The execution stopped (%(error)s). The customers already done are kept; "
+                "fix the cause and execute the run again to finish it.",
+                error=self.env["account.move"]._service_error_message(error),
+            ),
+            partner_ids=self.executed_by_id.partner_id.ids,
+        )
+
+    def _execute_batch(self, batch_size):
+        """Execute the next ``batch_size`` customers of this run; finish the run when none is left.
+
+        Each customer's e-mail, letter, call, charges and history are written in the same transaction
+        as the customer's line is marked done, so a stopped job restarts where it was without doubling
+        anything. Returns ``(customers done, customers remaining)``.
+        """
+        self.ensure_one()
+        Line = self.env["service.dunning.run.line"]
+        domain = [("run_id", "=", self.id), ("state", "=", "to_do")]
+        lines = Line.search(domain, order="id", limit=batch_size)
+        if lines:
+            self._execute_lines(lines)
+            self.execution_done_count += len(lines)
+        remaining = Line.search_count(domain)
+        if not remaining:
+            self._finish_execution()
+        return len(lines), remaining
+
+    def _execute_lines(self, lines):
+        """Send, print, schedule and book what ``lines`` of this run call for."""
+        self.ensure_one()
         if self.company_id.dunning_charge_mode == "invoice":
             self._create_charge_moves(
                 lines.filtered(lambda line: line.company_id.currency_id.compare_amounts(line.charges_amount, 0.0) > 0)
@@ -280,8 +398,26 @@ class ServiceDunningRun(models.Model):
         self._schedule_calls(lines.filtered(lambda line: line.level_id.create_activity))
         self._hand_off_to_agencies(lines.filtered(lambda line: line.level_id.handoff_agency))
         self._log_on_customers(lines)
-        lines.write({"state": "done"})
-        self._write_state({"state": "done", "executed_by_id": self.env.uid})
+        lines._mark_executed()
+
+    def _finish_execution(self):
+        """Put the letters of all the batches in one PDF on the run and mark it done."""
+        self.ensure_one()
+        parts = self.letter_batch_ids.sorted("id")
+        if len(parts) > 1:
+            contents = [part.raw for part in parts]
+            # reports render as HTML instead of PDF when Odoo runs its tests
+            content = merge_pdf(contents) if all(c.startswith(b"%PDF") for c in contents) else b"".join(contents)
+            name = self.env._("Dunning letters %(date)s.pdf", date=self.date)
+            self.letter_attachment_id = self.env["ir.attachment"].create(
+                self._prepare_letter_attachment_vals(content, name)
+            )
+            self.letter_batch_ids = [Command.clear()]
+            parts.unlink()
+        elif parts:
+            self.letter_attachment_id = parts
+            self.letter_batch_ids = [Command.clear()]
+        self._write_state({"state": "done"})
 
     def _write_state(self, vals):
         """The one door to a run's status: the caller has checked the transition, the user's rights apply."""
@@ -360,6 +496,7 @@ class ServiceDunningRun(models.Model):
             "invoice_date_due": self.date + timedelta(days=CHARGE_PAYMENT_DAYS),
             "invoice_origin": self.display_name,
             "ref": self.env._("Dunning charges"),
+            "service_dunning_charge": True,
             "dunning_charge_origin_ids": [Command.set(line.item_ids.filtered("effective_level_id").move_id.ids)],
             "invoice_line_ids": invoice_lines,
         }
@@ -434,20 +571,31 @@ class ServiceDunningRun(models.Model):
             template.send_mail_batch(template_lines.ids)
 
     def _print_letters(self, lines):
-        """All the letters of the run in one PDF, attached to the run."""
+        """The letters of ``lines`` in one PDF (one rendering), kept on the run until it is done."""
         if not lines:
             return
         report = self.env.ref("service_management.action_report_service_dunning_letter")
-        content, _report_format = report._render_qweb_pdf(report.report_name, lines.ids)
-        self.letter_attachment_id = self.env["ir.attachment"].create(
-            {
-                "name": self.env._("Dunning letters %(date)s.pdf", date=self.date),
-                "datas": base64.b64encode(content),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/pdf",
-            }
-        )
+        try:
+            content, _report_format = report._render_qweb_pdf(report.report_name, lines.ids)
+        except UserError:
+            if len(lines) == 1:
+                raise
+            # a PDF engine that cannot print several records at once: one letter at a time
+            content = merge_pdf([report._render_qweb_pdf(report.report_name, [line_id])[0] for line_id in lines.ids])
+        name = self.env._("Dunning letters %(date)s.pdf", date=self.date)
+        self.letter_batch_ids = [
+            Command.link(self.env["ir.attachment"].create(self._prepare_letter_attachment_vals(content, name)).id)
+        ]
+
+    def _prepare_letter_attachment_vals(self, content, name):
+        self.ensure_one()
+        return {
+            "name": name,
+            "datas": base64.b64encode(content),
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": "application/pdf",
+        }
 
     def _schedule_calls(self, lines):
         activity_type = self.env.ref("mail.mail_activity_data_call")
@@ -518,7 +666,8 @@ class ServiceDunningRun(models.Model):
                 p.company_id not in done_companies.company_id
                 or (
                     p.auto_execute
-                    and done_companies.filtered(lambda r, p=p: r.company_id == p.company_id).state != "done"
+                    and done_companies.filtered(lambda r, p=p: r.company_id == p.company_id).state
+                    not in ("executing", "done")
                 )
             )
         )
@@ -526,11 +675,35 @@ class ServiceDunningRun(models.Model):
             return
         policy = todo[0]
         run = self.with_company(policy.company_id)._get_or_create_run(policy.company_id, today)
-        if policy.auto_execute and run.state != "done":
+        if policy.auto_execute and run.state in ("draft", "reviewed"):
             if run.state == "draft":
                 run.action_review()
             run.action_execute()
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(todo) - 1)
+
+    @api.model
+    def _cron_execute_runs(self, batch_size=50):
+        """Execute the runs taken for execution, one batch of customers per call, the oldest run first."""
+        runs = self.search([("state", "=", "executing")], order="execution_date, id")
+        if not runs:
+            return
+        run = runs[0]
+        run = run.with_user(run.executed_by_id or self.env.user).with_company(run.company_id)
+        try:
+            with self.env.cr.savepoint():
+                done, remaining = run._execute_batch(batch_size)
+        except Exception as error:  # noqa: BLE001 - recorded on the run, the other runs go on
+            if self.env["service.contract"]._is_retryable_error(error):
+                raise
+            self.env.invalidate_all()
+            # posted by the job's user, so that the executor is notified
+            runs[0]._stop_execution(error)
+            done, remaining = 0, 0
+        others = self.env["service.dunning.run.line"].search_count(
+            [("run_id", "in", (runs - runs[0]).ids), ("state", "=", "to_do")]
+        )
+        # a run finished without customers left still counts as work done, so that the job goes on
+        self.env["ir.cron"]._notify_progress(done=done or 1, remaining=remaining + others + len(runs) - 1)
 
     @api.model
     def _create_demo_run(self, company):

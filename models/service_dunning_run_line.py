@@ -89,11 +89,17 @@ class ServiceDunningRunLine(models.Model):
             line.channels = ", ".join(line.level_id._get_channel_labels()) if line.level_id else ""
 
     def write(self, vals):
-        if {"level_id", "state", "postpone_date"} & set(vals) and any(line.run_id.state == "done" for line in self):
+        if {"level_id", "state", "postpone_date"} & set(vals) and any(
+            line.run_id.state in ("executing", "done") for line in self
+        ):
             raise UserError(self.env._("This dunning run is done: its customers cannot change any more."))
         if vals.get("postpone_date") and "state" not in vals:
             vals["state"] = "postponed"
         return super().write(vals)
+
+    def _mark_executed(self):
+        """Mark these customers as dunned; only the run's execution does it, while the run is locked for users."""
+        return super().write({"state": "done"})
 
     def action_exclude(self):
         self.write({"state": "excluded"})

@@ -81,10 +81,12 @@ class DunningCommon(ServiceCommon):
             {"name": "Boiler service (test)", "type": "service", "taxes_id": [Command.clear()]}
         )
 
+        # the shared policy jumps to the highest level reached; tests/test_dunning_order.py covers the default
         cls.policy = cls.env["service.dunning.policy"].create(
             {
                 "name": "Test policy",
                 "company_id": cls.company.id,
+                "allow_skip_levels": True,
                 "amount_medium": 1000.0,
                 "amount_large": 5000.0,
                 "level_ids": [
@@ -168,4 +170,13 @@ class DunningCommon(ServiceCommon):
     def _execute(self, run):
         run.action_review()
         run.action_execute()
+        self._run_execution_job()
         return run
+
+    def _run_execution_job(self, batch_size=50, max_calls=100):
+        """Call the execution job the way the scheduler does, batch after batch, until no run is executing."""
+        for _call in range(max_calls):
+            if not self.Run.sudo().search_count([("state", "=", "executing")]):
+                return
+            self.Run.sudo()._cron_execute_runs(batch_size=batch_size)
+        self.fail("the execution job never ends")

@@ -178,7 +178,9 @@ class TestDunningRun(DunningCommon):
         self.assertIn(invoice, run.line_ids.item_ids.move_id)
         default_policy.auto_execute = True
         self.Run._cron_dunning()
-        self.assertEqual(run.state, "done", "executed by the job")
+        self.assertEqual(run.state, "executing", "taken for execution by the job")
+        self._run_execution_job()
+        self.assertEqual(run.state, "done", "executed in the background")
         self.assertTrue(invoice.dunning_level_id)
         self.Run._cron_dunning()
         self.assertEqual(self.Run.search_count([("company_id", "=", self.company.id), ("date", "=", today)]), 1)

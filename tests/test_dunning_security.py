@@ -40,6 +40,8 @@ class TestDunningSecurity(DunningCommon):
         run.action_compute()
         run.action_review()
         run.action_execute()
+        self.assertEqual(run.state, "executing", "executed in the background")
+        self._run_execution_job()
         self.assertEqual(run.state, "done")
         self.assertTrue(self._line(run, self.customer).charge_move_id)
         dispatcher = self.dispatcher

@@ -68,7 +68,12 @@ class TestDunningUi(HttpCase):
             "service_dunning_run_tour",
             login="admin",
         )
+        self.assertEqual(run.state, "executing", "the button leaves the work to the background job")
+        to_do = run.line_ids.filtered(lambda line: line.state == "to_do")
+        self.assertEqual((run.execution_done_count, run.execution_total_count), (0, len(to_do)))
+        env["service.dunning.run"]._cron_execute_runs()
         self.assertEqual(run.state, "done")
+        self.assertEqual((run.execution_done_count, run.execution_remaining_count), (len(to_do), 0))
         states = {line.partner_id.name: line.state for line in run.line_ids if line.partner_id in customers}
         self.assertEqual(states, {"Tour Dunned Customer": "done", "Tour Excluded Customer": "excluded"})
         self.assertEqual(invoices[0].dunning_level_id, policy.level_ids)

@@ -31,12 +31,12 @@ registry.category("web_tour.tours").add("service_dunning_run_tour", {
             run: "click",
         },
         {
-            content: "The run is done",
-            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Done)",
+            content: "The run is executed in the background",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains(Executing)",
         },
         {
-            content: "Its letters can be downloaded",
-            trigger: ".o_form_view button[name='action_download_letters']",
+            content: "Its progress is shown",
+            trigger: ".o_form_view .alert-info:contains(background) .o_progressbar",
         },
     ],
 });
