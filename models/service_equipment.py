@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.service_management.helpers import warranty as warranty_helper
 
@@ -9,7 +9,7 @@ from odoo.addons.service_management.helpers import warranty as warranty_helper
 class ServiceEquipment(models.Model):
     _name = "service.equipment"
     _description = "Equipment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.protected.fields.mixin"]
     _order = "partner_id, site_id, name, id"
     _check_company_auto = True
 
@@ -258,6 +258,12 @@ class ServiceEquipment(models.Model):
             return domain if positive else ["&", ("name", operator, value), ("serial_no", operator, value)]
         return super()._search_display_name(operator, value)
 
+    def write(self, vals):
+        if self._is_technician_only():
+            # a technician reports the status through its buttons and writes notes; the rest is the office's
+            self._check_technician_fields(vals, ("note",))
+        return super().write(vals)
+
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)
         return [dict(vals, name=self.env._("%s (copy)", equipment.name)) for equipment, vals in zip(self, vals_list)]
@@ -279,15 +285,17 @@ class ServiceEquipment(models.Model):
 
     def action_set_out_of_order(self):
         self._check_not_decommissioned()
-        self.write({"state": "out_of_order", "out_of_order_date": fields.Date.context_today(self)})
+        self._with_code_write().write({"state": "out_of_order", "out_of_order_date": fields.Date.context_today(self)})
         return True
 
     def action_set_in_service(self):
         self._check_not_decommissioned()
-        self.write({"state": "in_service", "out_of_order_date": False})
+        self._with_code_write().write({"state": "in_service", "out_of_order_date": False})
         return True
 
     def action_decommission(self):
+        if self._is_technician_only():
+            raise AccessError(self.env._("Only a dispatcher may decommission an equipment."))
         self._check_not_decommissioned()
         self.write({"state": "decommissioned", "decommission_date": fields.Date.context_today(self)})
         return True
