@@ -31,7 +31,7 @@ class ServiceIntervention(models.Model):
 
     _inherit = "service.intervention"
 
-    _service_protected_fields = PROTECTED_FIELDS
+    _service_protected_fields = (*PROTECTED_FIELDS, "partner_payer_grade")
 
     @api.constrains("actual_start", "actual_end")
     def _check_actual_times(self):

@@ -43,7 +43,7 @@ class ServiceInterventionPart(models.Model):
     price_unit = fields.Float(
         string="Unit Price",
         digits="Product Price",
-        compute="_compute_from_product",
+        compute="_compute_price_unit",
         store=True,
         readonly=False,
         precompute=True,
@@ -66,7 +66,12 @@ class ServiceInterventionPart(models.Model):
             product = part.product_id
             part.name = product.display_name
             part.product_uom_id = product.uom_id
-            part.price_unit = product.lst_price
+
+    @api.depends("product_id")
+    def _compute_price_unit(self):
+        # its own computation: a technician who renames the part still gets the catalog price of a new product
+        for part in self:
+            part.price_unit = part.product_id.lst_price
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):

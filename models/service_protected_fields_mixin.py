@@ -26,6 +26,38 @@ BILLING_GROUPS = (
 )
 
 
+def is_code_write(env):
+    """Whether ``env`` is the application's own: the superuser, or a write marked by the code."""
+    return env.su or env.context.get(CODE_WRITE_KEY) is CODE_WRITE
+
+
+def with_code_write(records):
+    """``records`` in an environment where the application writes fields users may not."""
+    return records.with_context(**{CODE_WRITE_KEY: CODE_WRITE})
+
+
+def describe_fields(model, field_names):
+    return ", ".join(
+        f'"{model._fields[name]._description_string(model.env) if name in model._fields else name}"'
+        for name in field_names
+    )
+
+
+def check_protected_fields(model, field_names, protected_fields):
+    """Refuse, naming them, the fields of ``protected_fields`` among ``field_names``, unless the code writes."""
+    if is_code_write(model.env):
+        return
+    protected = sorted(set(field_names) & set(protected_fields))
+    if protected:
+        raise AccessError(
+            model.env._(
+                "%(fields)s of %(model)s are set by the application and cannot be changed by hand.",
+                fields=describe_fields(model, protected),
+                model=model._description,
+            )
+        )
+
+
 class ServiceProtectedFieldsMixin(models.AbstractModel):
     """Fields the application computes and that drive money: nobody writes them by hand, through any door
     (a form, an import, RPC). Stored computed fields are written by the ORM without calling ``write()``,
@@ -49,31 +81,18 @@ class ServiceProtectedFieldsMixin(models.AbstractModel):
 
     def _with_code_write(self):
         """These records in an environment where the application writes fields users may not."""
-        return self.with_context(**{CODE_WRITE_KEY: CODE_WRITE})
+        return with_code_write(self)
 
     def _is_code_write(self):
-        return self.env.su or self.env.context.get(CODE_WRITE_KEY) is CODE_WRITE
+        return is_code_write(self.env)
 
     @api.model
     def _check_protected_fields(self, field_names):
-        if self._is_code_write():
-            return
-        protected = sorted(set(field_names) & set(self._service_protected_fields))
-        if protected:
-            raise AccessError(
-                self.env._(
-                    "%(fields)s of %(model)s are set by the application and cannot be changed by hand.",
-                    fields=self._describe_fields(protected),
-                    model=self._description,
-                )
-            )
+        check_protected_fields(self, field_names, self._service_protected_fields)
 
     @api.model
     def _describe_fields(self, field_names):
-        return ", ".join(
-            f'"{self._fields[name]._description_string(self.env) if name in self._fields else name}"'
-            for name in field_names
-        )
+        return describe_fields(self, field_names)
 
     def _is_technician_only(self):
         """Whether the current user works on site only: a technician, not a dispatcher, and not the code."""
