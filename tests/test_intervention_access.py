@@ -369,3 +369,16 @@ class TestInterventionAccess(BillingCommon):
         self.question.answer_yes_no = "yes"
         self.intervention.with_user(self.technician).action_done()
         self.assertEqual(self.intervention.state, "done")
+
+    def test_report_shows_prices_to_the_customer_not_to_the_technician(self):
+        Report = self.env["ir.actions.report"]
+        report_name = "service_management.report_service_intervention"
+        as_technician = str(Report.with_user(self.technician)._render_qweb_html(report_name, self.intervention.ids)[0])
+        self.assertIn("Door contact", as_technician)
+        self.assertNotIn("Unit Price", as_technician)
+        self.assertIn("Unit Price", str(Report._render_qweb_html(report_name, self.intervention.ids)[0]))
+        # the copy Finish sends to the customer has the prices, although the technician finishes
+        self.question.answer_yes_no = "yes"
+        self.intervention.with_user(self.technician).action_done()
+        report = self.intervention.message_ids.attachment_ids.filtered(lambda a: a.res_model == "service.intervention")
+        self.assertIn(b"Unit Price", report.raw)
