@@ -1,5 +1,7 @@
 from datetime import datetime, timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
@@ -350,7 +352,7 @@ class TestInterventionAccess(BillingCommon):
         for name in ("invoice_id", "service_amount_invoiced", "payment_ids"):
             with self.subTest(field=name), self.assertRaises(AccessError):
                 self.intervention.with_user(self.technician).read([name])
-        for model in ("service.labour.rate", "service.billing.period"):
+        for model in ("service.labour.rate", "service.billing.period", "service.contract.amendment.change"):
             with self.subTest(model=model), self.assertRaises(AccessError):
                 self.env[model].with_user(self.technician).search([])
         # the dispatcher does read them
@@ -382,3 +384,26 @@ class TestInterventionAccess(BillingCommon):
         self.intervention.with_user(self.technician).action_done()
         report = self.intervention.message_ids.attachment_ids.filtered(lambda a: a.res_model == "service.intervention")
         self.assertIn(b"Unit Price", report.raw)
+
+    def test_technician_opens_contract_and_intervention_screens_without_prices(self):
+        for model, record in (("service.contract", self.contract), ("service.intervention", self.intervention)):
+            with self.subTest(model=model):
+                views = self.env[model].with_user(self.technician).get_views([(False, "form"), (False, "list")])
+                arch = views["views"]["form"]["arch"]
+                self.assertNotIn('name="price_unit"', arch)
+                self.assertNotIn('name="amount_untaxed"', arch)
+                self.assertNotIn('name="invoice_id"', arch)
+                # the fields the client reads: those of the form itself, not of its x2many sub-views
+                shown = {
+                    node.get("name")
+                    for node in etree.fromstring(arch).iter("field")
+                    if not any(ancestor.tag == "field" for ancestor in node.iterancestors())
+                }
+                descriptions = views["models"][model]["fields"]
+                specification = {
+                    name: {"fields": {"display_name": {}}} if descriptions[name]["type"] == "many2one" else {}
+                    for name in shown
+                    if descriptions[name]["type"] not in ("one2many", "many2many")
+                }
+                values = record.with_user(self.technician).web_read(specification)[0]
+                self.assertEqual(values["id"], record.id)
