@@ -131,6 +131,17 @@ class TestInterventionAccess(BillingCommon):
         self.intervention.invalidate_recordset()
         self.assertFalse(self.intervention.description, "nothing was written, not even the allowed field")
 
+    def test_a_context_sent_over_rpc_does_not_open_the_door(self):
+        forged = self.intervention.with_user(self.technician).with_context(service_code_write=True)
+        with self.assertRaisesMessage(AccessError, "A technician may not change"):
+            forged.write({"priority": "3"})
+        with self.assertRaisesMessage(AccessError, "set by the application"):
+            self.intervention.with_user(self.manager).with_context(service_code_write=True).write(
+                {"coverage": "warranty"}
+            )
+        self.intervention.invalidate_recordset()
+        self.assertEqual((self.intervention.priority, self.intervention.coverage), ("1", "billable"))
+
     @mute_logger("odoo.models")
     def test_technician_cannot_price_or_cover_a_part(self):
         part = self.part.with_user(self.technician)
