@@ -1,3 +1,4 @@
+from . import service_protected_fields_mixin
 from . import res_company
 from . import service_company_sequence_mixin
 from . import res_config_settings
@@ -50,3 +51,4 @@ from . import service_contract_billing
 from . import service_intervention_billing
 from . import service_billing_control
 from . import service_intervention_receivable
+from . import service_intervention_access

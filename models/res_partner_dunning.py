@@ -2,6 +2,19 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..helpers.dunning import PAYER_GRADES, payer_grade
+from .service_protected_fields_mixin import check_protected_fields, with_code_write
+
+# the payer score is the application's judgement from the ledger, never typed in
+PROTECTED_FIELDS = (
+    "payer_grade",
+    "payer_days_late",
+    "payer_late_share",
+    "payer_overdue_amount",
+    "payer_score_date",
+    "service_total_invoiced",
+    "service_total_paid",
+    "service_total_unpaid",
+)
 
 
 class ResPartner(models.Model):
@@ -93,7 +106,14 @@ class ResPartner(models.Model):
                     self.env._("Give the reason why %(customer)s is blocked from dunning.", customer=partner.name)
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, PROTECTED_FIELDS)
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_protected_fields(self, vals, PROTECTED_FIELDS)
         if "dunning_blocked" in vals:
             if vals["dunning_blocked"]:
                 vals.update(dunning_blocked_by_id=self.env.uid, dunning_blocked_date=fields.Date.context_today(self))
@@ -162,7 +182,7 @@ class ResPartner(models.Model):
         statistics = self._get_payer_statistics(today)
         for partner in self:
             count, avg_days, late_share, overdue, oldest = statistics.get(partner.id, (0, 0.0, 0.0, 0.0, 0))
-            partner.write(
+            with_code_write(partner).write(
                 {
                     "payer_grade": payer_grade(count, avg_days, late_share, oldest),
                     "payer_days_late": avg_days,

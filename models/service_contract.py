@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.service_management.helpers import indexation, recurrence, rpc, text
+from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
 
 RECURRENCE_UNITS = [
     ("daily", "Days"),
@@ -167,9 +168,15 @@ class ServiceContract(models.Model):
     )
     indexation_percentage = fields.Float(string="Yearly Increase (%)")
     next_revision_date = fields.Date(string="Next Revision", tracking=True, copy=False)
-    amount_untaxed = fields.Monetary(compute="_compute_amounts", store=True, string="Amount per Period")
-    recurring_amount_yearly = fields.Monetary(compute="_compute_amounts", store=True, string="Yearly Amount")
-    recurring_amount_monthly = fields.Monetary(compute="_compute_amounts", store=True, string="Monthly Amount")
+    amount_untaxed = fields.Monetary(
+        compute="_compute_amounts", store=True, string="Amount per Period", groups=PRICE_GROUPS
+    )
+    recurring_amount_yearly = fields.Monetary(
+        compute="_compute_amounts", store=True, string="Yearly Amount", groups=PRICE_GROUPS
+    )
+    recurring_amount_monthly = fields.Monetary(
+        compute="_compute_amounts", store=True, string="Monthly Amount", groups=PRICE_GROUPS
+    )
     note = fields.Html(string="Terms and Conditions")
 
     _sql_constraints = [

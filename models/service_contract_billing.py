@@ -9,6 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from odoo.addons.service_management.helpers import billing
+from odoo.addons.service_management.models.service_protected_fields_mixin import BILLING_GROUPS
 
 _logger = logging.getLogger(__name__)
 
@@ -38,7 +39,9 @@ class ServiceContract(models.Model):
     billing_error_date = fields.Datetime(readonly=True, copy=False)
     invoice_ids = fields.One2many("account.move", "service_contract_id", string="Invoices", readonly=True)
     invoice_count = fields.Integer(compute="_compute_invoice_count")
-    billing_period_ids = fields.One2many("service.billing.period", "contract_id", string="Billed Periods")
+    billing_period_ids = fields.One2many(
+        "service.billing.period", "contract_id", string="Billed Periods", groups=BILLING_GROUPS
+    )
 
     @api.depends(
         "state",

@@ -5,6 +5,7 @@ from odoo.exceptions import ValidationError
 
 from odoo.addons.service_management.helpers import preventive, recurrence
 from odoo.addons.service_management.models.service_contract import RECURRENCE_UNITS
+from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
 
 COVERAGE = [("included", "Included"), ("billable", "Billable")]
 AMENDABLE_FIELDS = (
@@ -57,8 +58,9 @@ class ServiceContractLine(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        groups=PRICE_GROUPS,
     )
-    discount = fields.Float(string="Discount (%)", digits="Discount")
+    discount = fields.Float(string="Discount (%)", digits="Discount", groups=PRICE_GROUPS)
     tax_ids = fields.Many2many(
         "account.tax",
         string="Taxes",
@@ -69,7 +71,9 @@ class ServiceContractLine(models.Model):
         check_company=True,
         domain="[('type_tax_use', '=', 'sale')]",
     )
-    price_subtotal = fields.Monetary(compute="_compute_price_subtotal", store=True, string="Subtotal")
+    price_subtotal = fields.Monetary(
+        compute="_compute_price_subtotal", store=True, string="Subtotal", groups=PRICE_GROUPS
+    )
     equipment_ids = fields.Many2many(
         "service.equipment",
         "service_contract_line_service_equipment_rel",

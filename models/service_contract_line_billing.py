@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.service_management.helpers import billing
+from odoo.addons.service_management.models.service_protected_fields_mixin import BILLING_GROUPS
 
 PRICE_FIELDS = ("price_unit", "quantity", "discount")
 
@@ -12,7 +13,9 @@ class ServiceContractLine(models.Model):
     _inherit = "service.contract.line"
 
     billed_until = fields.Date(readonly=True, copy=False, help="The last day of service billed for this line.")
-    billing_period_ids = fields.One2many("service.billing.period", "contract_line_id", string="Billed Periods")
+    billing_period_ids = fields.One2many(
+        "service.billing.period", "contract_line_id", string="Billed Periods", groups=BILLING_GROUPS
+    )
 
     def _get_billing_recurrence(self):
         """``(unit, interval, anchor)`` of this line's billing periods."""

@@ -1,6 +1,7 @@
 from odoo import fields, models
 
 from odoo.addons.service_management.models.service_contract_line import COVERAGE
+from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
 
 
 class ServiceContractTemplateLine(models.Model):
@@ -16,7 +17,7 @@ class ServiceContractTemplateLine(models.Model):
     name = fields.Text(string="Description")
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure", required=True)
     price_unit = fields.Float(
-        string="Unit Price", digits="Product Price", help="Leave empty to take the catalog price."
+        string="Unit Price", digits="Product Price", help="Leave empty to take the catalog price.", groups=PRICE_GROUPS
     )
     cover_labour = fields.Selection(COVERAGE, string="Labour", default="included", required=True)
     cover_travel = fields.Selection(COVERAGE, string="Travel", default="included", required=True)

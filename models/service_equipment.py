@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import escape_psql
 
 from odoo.addons.service_management.helpers import text
@@ -13,7 +13,7 @@ TEXT_FIELDS = ("name", "serial_no", "brand")
 class ServiceEquipment(models.Model):
     _name = "service.equipment"
     _description = "Equipment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "service.protected.fields.mixin"]
     _order = "partner_id, site_id, name, id"
     _check_company_auto = True
 
@@ -281,6 +281,9 @@ class ServiceEquipment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if self._is_technician_only():
+            # a technician reports the status through its buttons and writes notes; the rest is the office's
+            self._check_technician_fields(vals, ("note",))
         vals = self._clean_text_vals(vals)
         if "serial_no" in vals or "company_id" in vals:
             self._check_serial_no_free(
@@ -369,15 +372,17 @@ class ServiceEquipment(models.Model):
 
     def action_set_out_of_order(self):
         self._check_not_decommissioned()
-        self.write({"state": "out_of_order", "out_of_order_date": fields.Date.context_today(self)})
+        self._with_code_write().write({"state": "out_of_order", "out_of_order_date": fields.Date.context_today(self)})
         return True
 
     def action_set_in_service(self):
         self._check_not_decommissioned()
-        self.write({"state": "in_service", "out_of_order_date": False})
+        self._with_code_write().write({"state": "in_service", "out_of_order_date": False})
         return True
 
     def action_decommission(self):
+        if self._is_technician_only():
+            raise AccessError(self.env._("Only a dispatcher may decommission an equipment."))
         self._check_not_decommissioned()
         self.write({"state": "decommissioned", "decommission_date": fields.Date.context_today(self)})
         return True

@@ -6,6 +6,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime
 
 from odoo.addons.service_management.models.service_contract_sla import PRIORITIES
+from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
 
 INTERVENTION_TYPES = [
     ("preventive", "Preventive"),
@@ -18,7 +19,12 @@ INTERVENTION_TYPES = [
 class ServiceIntervention(models.Model):
     _name = "service.intervention"
     _description = "Intervention"
-    _inherit = ["mail.thread", "mail.activity.mixin", "service.company.sequence.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "service.company.sequence.mixin",
+        "service.protected.fields.mixin",
+    ]
     _order = "priority desc, planned_start, id desc"
     _check_company_auto = True
 
@@ -133,7 +139,9 @@ class ServiceIntervention(models.Model):
     site_address = fields.Char(compute="_compute_site_map_url")
     site_map_url = fields.Char(string="Map", compute="_compute_site_map_url")
     equipment_history = fields.Html(string="Last Interventions", compute="_compute_equipment_history", sanitize=False)
-    payment_ids = fields.One2many("account.payment", "service_intervention_id", string="Payments", readonly=True)
+    payment_ids = fields.One2many(
+        "account.payment", "service_intervention_id", string="Payments", readonly=True, groups=PRICE_GROUPS
+    )
     payment_count = fields.Integer(compute="_compute_collected_amount")
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     collected_amount = fields.Monetary(
@@ -408,21 +416,24 @@ class ServiceIntervention(models.Model):
         for intervention in self:
             if intervention.state not in ("new", "planned"):
                 raise UserError(self.env._("%(name)s is already started or closed.", name=intervention.name))
-        self.write({"actual_start": fields.Datetime.now(), "stage_id": self._get_stage("in_progress").id})
+        self._with_code_write().write(
+            {"actual_start": fields.Datetime.now(), "stage_id": self._get_stage("in_progress").id}
+        )
         return True
 
     def action_done(self):
         if any(intervention.state != "in_progress" for intervention in self):
             raise UserError(self.env._("Only an intervention in progress can be finished."))
         self._check_checklist_complete()
-        self.write({"actual_end": fields.Datetime.now(), "stage_id": self._get_stage("done").id})
-        self._send_intervention_report()
+        self._with_code_write().write({"actual_end": fields.Datetime.now(), "stage_id": self._get_stage("done").id})
+        # sudo: the report sent to the customer shows the prices, which the technician who finishes cannot read
+        self.sudo()._send_intervention_report()
         return True
 
     def action_cancel(self):
         if any(intervention.state == "done" for intervention in self):
             raise UserError(self.env._("A finished intervention cannot be cancelled."))
-        self.write({"stage_id": self._get_stage("cancelled").id})
+        self._with_code_write().write({"stage_id": self._get_stage("cancelled").id})
         return True
 
     def action_collect_payment(self):
@@ -492,18 +503,50 @@ class ServiceIntervention(models.Model):
         """What the customer owes on site: the parts not covered, taxes included, less what was already collected.
         Labour is invoiced later."""
         self.ensure_one()
-        billable = self.part_ids.filtered(lambda part: not part.covered)
-        total = 0.0
-        for part in billable:
-            taxes = part.product_id.taxes_id._filter_taxes_by_company(self.company_id)
-            total += taxes.compute_all(
-                part.price_unit,
-                currency=self.company_currency_id,
-                quantity=part.quantity,
-                product=part.product_id,
-                partner=self.partner_id,
-            )["total_included"]
+        return max(self.company_currency_id.round(self._get_parts_total() - self.collected_amount), 0.0)
+
+    def _get_amount_collectable(self):
+        """The most a technician may collect: the parts not covered and, when billable, the labour at the rate of
+        the intervention's type, taxes included, less what was already collected."""
+        self.ensure_one()
+        total = self._get_parts_total() + self._get_labour_total()
         return max(self.company_currency_id.round(total - self.collected_amount), 0.0)
+
+    def _get_parts_total(self):
+        """The parts not covered, taxes included, in the company's currency."""
+        self.ensure_one()
+        # sudo: prices are computed for a technician who may not read them
+        intervention = self.sudo()
+        return sum(
+            intervention._get_total_included(part.product_id, part.price_unit, part.quantity)
+            for part in intervention.part_ids.filtered(lambda part: not part.covered)
+        )
+
+    def _get_labour_total(self):
+        """The billable labour so far (its time, or the time since it started), taxes included."""
+        self.ensure_one()
+        intervention = self.sudo()
+        if intervention.coverage != "billable" or not intervention.actual_start:
+            return 0.0
+        hours = intervention.actual_duration or round(
+            (fields.Datetime.now() - intervention.actual_start).total_seconds() / 3600.0, 2
+        )
+        if hours <= 0:
+            return 0.0
+        product = intervention._get_labour_product()
+        price = intervention._get_billing_price(product, hours, product.uom_id, intervention.company_currency_id)
+        return intervention._get_total_included(product, price, hours)
+
+    def _get_total_included(self, product, price_unit, quantity):
+        self.ensure_one()
+        taxes = product.taxes_id._filter_taxes_by_company(self.company_id)
+        return taxes.compute_all(
+            price_unit,
+            currency=self.company_currency_id,
+            quantity=quantity,
+            product=product,
+            partner=self.partner_id,
+        )["total_included"]
 
     def _get_report_mail_template(self):
         return self.env.ref("service_management.mail_template_service_intervention_report", raise_if_not_found=False)

@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import format_date
 
+from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
+
 INVOICE_STATES = [
     ("none", "Not Finished"),
     ("covered", "Nothing to Bill"),
@@ -18,7 +20,12 @@ class ServiceIntervention(models.Model):
     _inherit = ["service.intervention", "service.billing.lock.mixin"]
 
     invoice_line_ids = fields.One2many(
-        "account.move.line", "service_intervention_id", string="Invoice Lines", readonly=True, copy=False
+        "account.move.line",
+        "service_intervention_id",
+        string="Invoice Lines",
+        readonly=True,
+        copy=False,
+        groups=PRICE_GROUPS,
     )
     invoice_state = fields.Selection(
         INVOICE_STATES,
@@ -29,7 +36,7 @@ class ServiceIntervention(models.Model):
         help="Finished work with something to charge is to invoice; work the contract or a warranty covers "
         "entirely has nothing to bill.",
     )
-    invoice_id = fields.Many2one("account.move", compute="_compute_invoice_state", store=True)
+    invoice_id = fields.Many2one("account.move", compute="_compute_invoice_state", store=True, groups=PRICE_GROUPS)
     billing_due = fields.Boolean(
         compute="_compute_billing_due",
         search="_search_billing_due",

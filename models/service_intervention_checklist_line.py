@@ -2,11 +2,17 @@ from odoo import api, fields, models
 
 from odoo.addons.service_management.models.service_checklist_template_item import ANSWER_TYPES
 
+# a technician answers the questions; the questions themselves are the company's
+TECHNICIAN_FIELDS = ("answer_yes_no", "answer_number", "answer_text", "answer_photo")
+
 
 class ServiceInterventionChecklistLine(models.Model):
     _name = "service.intervention.checklist.line"
     _description = "Intervention Checklist Line"
+    _inherit = ["service.protected.fields.mixin"]
     _order = "intervention_id, sequence, id"
+
+    _service_protected_fields = ("answered", "company_id")
 
     intervention_id = fields.Many2one("service.intervention", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="intervention_id.company_id", store=True, index=True)
@@ -40,6 +46,12 @@ class ServiceInterventionChecklistLine(models.Model):
                 line.answer_display = self.env._("Photo taken")
             else:
                 line.answer_display = line.answer_text
+
+    def write(self, vals):
+        if self._is_technician_only():
+            self._check_technician_fields(vals, TECHNICIAN_FIELDS)
+            self.intervention_id._check_open_for_technician()
+        return super().write(vals)
 
     def _get_answer_value(self):
         self.ensure_one()

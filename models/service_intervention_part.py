@@ -1,12 +1,20 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
+
+from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
+
+# what a technician records about a part; prices and coverage are not theirs
+TECHNICIAN_FIELDS = ("sequence", "product_id", "name", "quantity", "product_uom_id")
 
 
 class ServiceInterventionPart(models.Model):
     _name = "service.intervention.part"
     _description = "Part Used on an Intervention"
+    _inherit = ["service.protected.fields.mixin"]
     _order = "intervention_id, sequence, id"
     _check_company_auto = True
+
+    _service_protected_fields = ("covered", "price_subtotal", "company_id")
 
     intervention_id = fields.Many2one(
         "service.intervention", required=True, ondelete="cascade", index=True, check_company=True
@@ -35,14 +43,17 @@ class ServiceInterventionPart(models.Model):
     price_unit = fields.Float(
         string="Unit Price",
         digits="Product Price",
-        compute="_compute_from_product",
+        compute="_compute_price_unit",
         store=True,
         readonly=False,
         precompute=True,
+        groups=PRICE_GROUPS,
         help="Price of the part in the company's currency; only dispatchers and managers may change it.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    price_subtotal = fields.Monetary(string="Subtotal", compute="_compute_price_subtotal", store=True)
+    price_subtotal = fields.Monetary(
+        string="Subtotal", compute="_compute_price_subtotal", store=True, groups=PRICE_GROUPS
+    )
     covered = fields.Boolean(
         compute="_compute_covered",
         store=True,
@@ -55,7 +66,12 @@ class ServiceInterventionPart(models.Model):
             product = part.product_id
             part.name = product.display_name
             part.product_uom_id = product.uom_id
-            part.price_unit = product.lst_price
+
+    @api.depends("product_id")
+    def _compute_price_unit(self):
+        # its own computation: a technician who renames the part still gets the catalog price of a new product
+        for part in self:
+            part.price_unit = part.product_id.lst_price
 
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):
@@ -79,19 +95,24 @@ class ServiceInterventionPart(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self._can_set_prices():
+        if self._is_technician_only():
             for vals in vals_list:
-                vals.pop("price_unit", None)
+                self._check_technician_fields(vals, (*TECHNICIAN_FIELDS, "intervention_id"))
+            self.env["service.intervention"].browse(
+                {vals.get("intervention_id") for vals in vals_list}
+            )._check_open_for_technician()
         return super().create(vals_list)
 
     def write(self, vals):
-        if "price_unit" in vals and not self._can_set_prices():
-            product = self.env["product.product"].browse(vals["product_id"]) if vals.get("product_id") else None
-            for part in self:
-                catalog_price = (product or part.product_id).lst_price
-                if part.currency_id.compare_amounts(vals["price_unit"], catalog_price):
-                    raise UserError(self.env._("Only dispatchers and managers may change the price of a part."))
+        if self._is_technician_only():
+            self._check_technician_fields(vals, TECHNICIAN_FIELDS)
+            self.intervention_id._check_open_for_technician()
         return super().write(vals)
+
+    def unlink(self):
+        if self._is_technician_only():
+            self.intervention_id._check_open_for_technician()
+        return super().unlink()
 
     def _can_set_prices(self):
         return self.env.su or self.env.user.has_group("service_management.group_service_user")

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
+
 
 class ServiceIntervention(models.Model):
     _inherit = "service.intervention"
@@ -8,15 +10,17 @@ class ServiceIntervention(models.Model):
         compute="_compute_service_amounts",
         currency_field="company_currency_id",
         string="Invoiced",
+        groups=PRICE_GROUPS,
         help="Amount (taxes included) of the posted customer invoice lines of this intervention, less credit notes.",
     )
     service_amount_paid = fields.Monetary(
-        compute="_compute_service_amounts", currency_field="company_currency_id", string="Paid"
+        compute="_compute_service_amounts", currency_field="company_currency_id", string="Paid", groups=PRICE_GROUPS
     )
     service_amount_unpaid = fields.Monetary(
         compute="_compute_service_amounts",
         currency_field="company_currency_id",
         string="Unpaid",
+        groups=PRICE_GROUPS,
         help="Share of the invoices' open amount that this intervention's lines make up.",
     )
 

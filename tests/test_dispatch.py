@@ -166,11 +166,12 @@ class TestDispatch(ServiceCommon):
         self.assertEqual(counts[0], counts[1], "the same queries for 1 or 10 interventions")
         self.assertLessEqual(counts[1], 1)
 
-    def test_technician_does_not_see_the_conflicting_work(self):
+    def test_technician_neither_plans_nor_sees_the_conflicting_work(self):
         self._create_intervention(user_id=self.other_technician.id, planned_start=self._utc(MONDAY, 9))
         own = self._create_intervention(user_id=self.technician.id, planned_start=self._utc(MONDAY, 9, 30))
-        with self.assertRaisesMessage(ValidationError, "already booked"):
+        with self.assertRaisesMessage(AccessError, "A technician may not change"):
             own.with_user(self.technician).write({"helper_ids": [Command.set(self.other_technician.ids)]})
+        self.assertFalse(own.helper_ids)
         self.assertFalse(
             self.Intervention.with_user(self.technician).search([("user_id", "=", self.other_technician.id)]),
             "the check ran without showing the other technician's work",

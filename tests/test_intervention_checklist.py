@@ -133,8 +133,10 @@ class TestInterventionChecklist(ServiceCommon):
             self.env["service.checklist.template"].with_user(self.technician).create(
                 {"name": "Mine", "intervention_type": "corrective"}
             )
-        # a technician changing the type of their intervention gets the new checklist
-        mine.with_user(self.technician).intervention_type = "inspection"
+        # the type is the dispatcher's: changing it brings the new checklist
+        with self.assertRaises(AccessError):
+            mine.with_user(self.technician).intervention_type = "inspection"
+        mine.with_user(self.dispatcher).intervention_type = "inspection"
         self.assertEqual(mine.checklist_line_ids.mapped("answer_type"), ["number", "photo"])
         # credit controllers read checklists, dispatchers edit everyone's
         self.assertEqual(len(theirs.checklist_line_ids.with_user(self.credit_controller).read(["question"])), 2)

@@ -69,7 +69,9 @@ class TestInterventionCompletion(ServiceCommon):
             intervention = self._create_intervention(user_id=self.other_technician.id)
             intervention.action_start()
             intervention.action_done()
-            intervention.actual_end = datetime(2026, 1, day, 12, 0)
+            intervention.write(
+                {"actual_start": datetime(2026, 1, day, 10, 0), "actual_end": datetime(2026, 1, day, 12, 0)}
+            )
             done |= intervention
         current = self._create_intervention()
         history = current.with_user(self.technician).equipment_history

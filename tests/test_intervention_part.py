@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
 from .common import ServiceCommon
@@ -69,12 +69,15 @@ class TestInterventionPart(ServiceCommon):
         self.assertFalse(self.intervention.part_ids)
 
     def test_technician_records_parts_but_not_prices(self):
-        part = self._add_part(user=self.technician, price_unit=1.0)
-        self.assertEqual(part.price_unit, 85.5, "A technician's price is ignored: the catalog price applies.")
+        with self.assertRaisesMessage(AccessError, "A technician may not change"):
+            self._add_part(user=self.technician, price_unit=1.0)
+        self.assertFalse(self.intervention.part_ids, "nothing created")
+        part = self._add_part(user=self.technician).with_env(self.env)
+        self.assertEqual(part.price_unit, 85.5, "the catalog price applies")
         self.assertFalse(self.intervention.with_user(self.technician).can_edit_prices)
-        part.with_user(self.technician).write({"quantity": 3, "price_unit": 85.5})
+        part.with_user(self.technician).write({"quantity": 3})
         self.assertEqual(part.price_subtotal, 256.5)
-        with self.assertRaisesMessage(UserError, "Only dispatchers and managers may change the price of a part."):
+        with self.assertRaisesMessage(AccessError, "A technician may not change"):
             part.with_user(self.technician).write({"price_unit": 10.0})
         self.assertEqual(part.price_unit, 85.5)
         part.with_user(self.dispatcher).write({"price_unit": 70.0})

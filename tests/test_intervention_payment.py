@@ -20,9 +20,18 @@ class TestInterventionPayment(ServiceCommon):
             {"partner_id": cls.customer.id, "user_id": cls.technician.id, "intervention_type": "corrective"}
         )
         cls.intervention.action_start()
+        # what is due bounds what a technician collects: a part worth more than the tests collect
+        cls.pump = cls.env["product.product"].create(
+            {"name": "Circulation pump", "type": "consu", "list_price": 1000.0, "taxes_id": [Command.clear()]}
+        )
+        cls._add_part(cls.intervention)
         Journal = cls.env["account.journal"]
         cls.cash_journal = Journal.search([("type", "=", "cash"), ("company_id", "=", cls.company.id)], limit=1)
         cls.bank_journal = Journal.search([("type", "=", "bank"), ("company_id", "=", cls.company.id)], limit=1)
+
+    @classmethod
+    def _add_part(cls, intervention):
+        cls.env["service.intervention.part"].create({"intervention_id": intervention.id, "product_id": cls.pump.id})
 
     def _collect(self, intervention=None, user=None, **vals):
         intervention = intervention or self.intervention
@@ -68,6 +77,7 @@ class TestInterventionPayment(ServiceCommon):
         intervention = self.env["service.intervention"].create(
             {"partner_id": self.branch.id, "user_id": self.technician.id}
         )
+        self._add_part(intervention)
         payment = self._collect(intervention, method="cheque", cheque_number="0004521", amount=80.0)
         self.assertEqual(payment.journal_id, self.bank_journal)
         self.assertEqual(payment.partner_id, self.customer)
@@ -92,9 +102,9 @@ class TestInterventionPayment(ServiceCommon):
         )
         self.intervention.part_ids = [Command.create({"product_id": part.id, "quantity": 2})]
         wizard = self.env["service.intervention.payment.wizard"].create({"intervention_id": self.intervention.id})
-        self.assertEqual(wizard.amount, 100.0)
+        self.assertEqual(wizard.amount, 1100.0)
         self._collect(amount=30.0)
-        self.assertEqual(self.intervention._get_amount_due(), 70.0, "less what was already collected")
+        self.assertEqual(self.intervention._get_amount_due(), 1070.0, "less what was already collected")
 
         for amount in (0.0, -5.0):
             with self.assertRaisesMessage(UserError, "must be positive"):
@@ -105,6 +115,7 @@ class TestInterventionPayment(ServiceCommon):
         theirs = self.env["service.intervention"].create(
             {"partner_id": self.customer.id, "user_id": self.other_technician.id}
         )
+        self._add_part(theirs)
         with self.assertRaises(AccessError):
             self._collect(theirs)
         self.assertFalse(self._payments(theirs))

@@ -43,6 +43,7 @@ class ServiceInterventionPaymentWizard(models.TransientModel):
             raise UserError(self.env._("The amount collected must be positive."))
         if intervention.state == "cancelled":
             raise UserError(self.env._("No payment can be collected on a cancelled intervention."))
+        self._check_amount_collectable()
         journal = self.company_id.sudo()._get_service_payment_journal(self.method)
         if not journal:
             raise UserError(
@@ -66,6 +67,23 @@ class ServiceInterventionPaymentWizard(models.TransientModel):
         )
         return payment
 
+    def _check_amount_collectable(self):
+        """A technician collects at most what is due for the intervention; dispatchers and managers decide more."""
+        self.ensure_one()
+        if self.env.su or self.env.user.has_group("service_management.group_service_user"):
+            return
+        collectable = self.intervention_id._get_amount_collectable()
+        if self.currency_id.compare_amounts(self.amount, collectable) > 0:
+            raise UserError(
+                self.env._(
+                    "%(amount)s is more than what is due for %(intervention)s (%(due)s): "
+                    "ask a dispatcher to collect more.",
+                    amount=format_amount(self.env, self.amount, self.currency_id),
+                    intervention=self.intervention_id.name,
+                    due=format_amount(self.env, collectable, self.currency_id),
+                )
+            )
+
     def _prepare_payment_vals(self, journal):
         self.ensure_one()
         memo = self.intervention_id.name
@@ -74,7 +92,8 @@ class ServiceInterventionPaymentWizard(models.TransientModel):
         return {
             "payment_type": "inbound",
             "partner_type": "customer",
-            "partner_id": self.partner_id.id,
+            # always the intervention's customer, whatever the wizard was given
+            "partner_id": self.intervention_id.partner_id.commercial_partner_id.id,
             "amount": self.amount,
             "currency_id": self.currency_id.id,
             "date": fields.Date.context_today(self),
