@@ -50,3 +50,5 @@ from . import service_contract_billing
 from . import service_intervention_billing
 from . import service_billing_control
 from . import service_intervention_receivable
+from . import service_intervention_payment
+from . import account_move_payment
