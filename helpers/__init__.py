@@ -3,3 +3,4 @@ from . import preventive
 from . import recurrence
 from . import warranty
 from . import dunning
+from . import sla

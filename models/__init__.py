@@ -26,6 +26,7 @@ from . import service_intervention_checklist_line
 from . import account_payment
 from . import service_intervention_part
 from . import service_intervention_planning
+from . import service_intervention_sla
 from . import res_company_dunning
 from . import service_dunning_policy
 from . import service_dunning_level
