@@ -38,3 +38,4 @@ from . import test_intervention_receivable
 from . import test_preventive_concurrency
 from . import test_payment_matching
 from . import test_sla_late
+from . import test_customer_figures
