@@ -1,8 +1,12 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount
 
-from ..helpers.dunning import PAYER_GRADES, payer_grade
+from ..helpers.dunning import PAYER_GRADES, age_bucket, payer_grade
+
+STATEMENT_AGE_KEYS = ("not_due", "0_30", "31_60", "61_90", "90_plus")
 
 
 class ResPartner(models.Model):
@@ -276,23 +280,96 @@ class ResPartner(models.Model):
 
     # Statement ----------------------------------------------------------------------------------
 
-    def _get_dunning_statement_items(self):
-        """Open customer invoices and credit notes of this customer in the current company, oldest first."""
+    def _get_dunning_statement_period(self):
+        """``(date_from, date_to)`` of the payments and credits a statement lists: the last three months
+        to today, unless the context gives ``statement_date_from`` / ``statement_date_to``."""
+        date_to = fields.Date.to_date(self.env.context.get("statement_date_to")) or fields.Date.context_today(self)
+        date_from = fields.Date.to_date(self.env.context.get("statement_date_from")) or (
+            date_to - relativedelta(months=3, day=1)
+        )
+        return date_from, date_to
+
+    def _get_dunning_statement_line_domain(self):
         self.ensure_one()
-        return self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-            ],
-            order="invoice_date_due, id",
+        return [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+        ]
+
+    def _get_dunning_statement_items(self):
+        """Open receivable items of this customer in the current company (invoices, credit notes, payments
+        not matched yet), oldest due first."""
+        self.ensure_one()
+        return self.env["account.move.line"].search(
+            [*self._get_dunning_statement_line_domain(), ("reconciled", "=", False), ("amount_residual", "!=", 0.0)],
+            order="date_maturity, date, id",
         )
 
-    def _get_dunning_statement_balance(self):
+    def _get_dunning_statement_credits(self, date_from, date_to):
+        """Payments and credit notes of this customer booked between ``date_from`` and ``date_to``."""
         self.ensure_one()
-        return sum(self._get_dunning_statement_items().mapped("amount_residual_signed"))
+        return self.env["account.move.line"].search(
+            [
+                *self._get_dunning_statement_line_domain(),
+                ("balance", "<", 0.0),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+            ],
+            order="date, id",
+        )
+
+    def _get_dunning_statement_sections(self):
+        """One section per currency of this customer's statement, the company's currency first: its open
+        items, its payments and credits of the period, its balance and its aging, all in that currency."""
+        self.ensure_one()
+        date_from, date_to = self._get_dunning_statement_period()
+        items = self._get_dunning_statement_items()
+        credits = self._get_dunning_statement_credits(date_from, date_to)
+        company_currency = self.env.company.currency_id
+        currencies = (items.currency_id | credits.currency_id).sorted(lambda c: (c != company_currency, c.name))
+        sections = []
+        for currency in currencies:
+            open_items = items.filtered(lambda line, c=currency: line.currency_id == c)
+            balance = currency.round(sum(open_items.mapped("amount_residual_currency")))
+            aging = dict.fromkeys(STATEMENT_AGE_KEYS, 0.0)
+            for line in open_items:
+                days_late = (date_to - (line.date_maturity or line.date)).days
+                aging[age_bucket(days_late)] += line.amount_residual_currency
+            sections.append(
+                {
+                    "currency": currency,
+                    "items": open_items,
+                    "credits": credits.filtered(lambda line, c=currency: line.currency_id == c),
+                    "balance": balance,
+                    "aging": [(key, currency.round(aging[key])) for key in STATEMENT_AGE_KEYS],
+                    "words": self._get_amount_in_words(abs(balance), currency),
+                }
+            )
+        return sections
+
+    def _get_dunning_statement_balances(self):
+        """``{currency: balance}`` of this customer's open items, never added across currencies."""
+        self.ensure_one()
+        balances = {}
+        for line in self._get_dunning_statement_items():
+            balances[line.currency_id] = balances.get(line.currency_id, 0.0) + line.amount_residual_currency
+        return {currency: currency.round(amount) for currency, amount in balances.items()}
+
+    def _get_dunning_statement_balance(self, currency=None):
+        """The balance of this customer's open items in ``currency`` (the company's by default)."""
+        self.ensure_one()
+        return self._get_dunning_statement_balances().get(currency or self.env.company.currency_id, 0.0)
+
+    def _get_dunning_statement_balance_text(self):
+        """The balances of the statement, one per currency, for the e-mail: ``1,234.50 €, $ 415.20``."""
+        self.ensure_one()
+        balances = self._get_dunning_statement_balances() or {self.env.company.currency_id: 0.0}
+        return ", ".join(
+            format_amount(self.env, amount, currency)
+            for currency, amount in sorted(balances.items(), key=lambda item: item[0].name)
+        )
 
     def _get_amount_in_words(self, amount, currency=None):
         """``amount`` in words in this customer's language."""

@@ -39,3 +39,4 @@ from . import test_preventive_concurrency
 from . import test_payment_matching
 from . import test_sla_late
 from . import test_customer_figures
+from . import test_statement_currency
