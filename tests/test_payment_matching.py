@@ -190,3 +190,37 @@ class TestPaymentMatching(BillingCommon):
         payment = self._collect(other, amount=invoice.amount_total)
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertFalse(payment.move_id.line_ids.filtered("reconciled"))
+
+    def test_invoice_in_the_contract_currency_is_paid_by_the_local_payment(self):
+        other = "EUR" if self.company.currency_id.name != "EUR" else "USD"
+        currency = self.env["res.currency"].with_context(active_test=False).search([("name", "=", other)])
+        currency.active = True
+        self.env["res.currency.rate"].create(
+            {"currency_id": currency.id, "name": self.today - timedelta(days=400), "rate": 2.0}
+        )
+        pricelist = self.env["product.pricelist"].create({"name": f"Prices in {other}", "currency_id": currency.id})
+        contract = self._create_billing_contract(
+            rule="intervention",
+            start=self.today - timedelta(days=60),
+            pricelist_id=pricelist.id,
+            lines=[
+                fields.Command.create(
+                    {
+                        "product_id": self.maintenance.id,
+                        "price_unit": 100.0,
+                        "cover_labour": "included",
+                        "cover_travel": "included",
+                        "cover_parts": "billable",
+                    }
+                )
+            ],
+        )
+        intervention = self._started(equipment_id=False, contract_id=contract.id)
+        payment = self._collect(intervention, amount=48.0)
+        self.assertEqual(payment.currency_id, self.company.currency_id)
+        intervention.with_user(self.technician).action_done()
+        invoice = self._bill_and_post(intervention)
+        self.assertEqual(invoice.currency_id, currency)
+        self.assertEqual(invoice.amount_total, 96.0, "the valve at the contract currency's rate, taxes included")
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(self._aging(self.customer), 0.0)
