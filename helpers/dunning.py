@@ -75,8 +75,8 @@ def age_bucket(days_late):
 def payer_grade(invoice_count, avg_days_late, late_share, oldest_overdue_days):
     """Grade a customer from their history.
 
-    ``avg_days_late`` is weighted by amount (paid invoices at their payment date, open ones today),
-    ``late_share`` the share (0-1) of settled invoices paid after their due date,
+    ``avg_days_late`` the delay of the settled invoices at their payment date, weighted by amount,
+    ``late_share`` the share (0-1) of the same settled invoices paid after their due date,
     ``oldest_overdue_days`` the delay of the oldest invoice still open (0 when none is overdue).
     Bad: more than 30 days late on average, or an invoice open for more than 90 days late.
     Average: more than 10 days late on average, more than 30 % paid late, or more than 30 days overdue.

@@ -27,6 +27,7 @@ from . import service_intervention_checklist_line
 from . import account_payment
 from . import service_intervention_part
 from . import service_intervention_planning
+from . import service_intervention_sla
 from . import res_company_dunning
 from . import service_dunning_policy
 from . import service_dunning_level
@@ -52,3 +53,5 @@ from . import service_intervention_billing
 from . import service_billing_control
 from . import service_intervention_receivable
 from . import service_intervention_access
+from . import service_intervention_payment
+from . import account_move_payment

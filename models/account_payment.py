@@ -27,6 +27,18 @@ class AccountPayment(models.Model):
     collected_by_id = fields.Many2one(
         "res.users", string="Collector", readonly=True, copy=False, index="btree_not_null"
     )
+    service_credit_noted = fields.Boolean(
+        string="Noted as Credit",
+        readonly=True,
+        copy=False,
+        help="Its intervention had nothing to bill: the intervention says that the payment stays as a credit.",
+    )
+
+    def action_post(self):
+        res = super().action_post()
+        # collected after the invoice of its work was posted: match them at once
+        self.service_intervention_id._service_match_payments()
+        return res
 
     def action_open_service_intervention(self):
         self.ensure_one()

@@ -1,9 +1,13 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_amount
 
-from ..helpers.dunning import PAYER_GRADES, payer_grade
+from ..helpers.dunning import PAYER_GRADES, age_bucket, payer_grade
 from .service_protected_fields_mixin import check_protected_fields, with_code_write
 
+STATEMENT_AGE_KEYS = ("not_due", "0_30", "31_60", "61_90", "90_plus")
 # the payer score is the application's judgement from the ledger, never typed in
 PROTECTED_FIELDS = (
     "payer_grade",
@@ -14,6 +18,7 @@ PROTECTED_FIELDS = (
     "service_total_invoiced",
     "service_total_paid",
     "service_total_unpaid",
+    "service_total_overdue",
 )
 
 
@@ -47,7 +52,7 @@ class ResPartner(models.Model):
         string="Average Days Late",
         digits=(16, 1),
         readonly=True,
-        help="Average delay of payment after the due date, weighted by amount.",
+        help="Average delay of payment after the due date of the settled invoices, weighted by amount.",
     )
     payer_late_share = fields.Float(
         string="Paid Late (%)",
@@ -64,12 +69,16 @@ class ResPartner(models.Model):
     payer_score_date = fields.Date(string="Score Computed On", readonly=True)
 
     service_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_service_receivable_totals", string="Receivable Currency"
+        "res.currency",
+        compute="_compute_service_receivable_totals",
+        string="Receivable Currency",
+        help="The currency of the customer's invoices; with several, the company's currency.",
     )
     service_total_invoiced = fields.Monetary(
         compute="_compute_service_receivable_totals",
         currency_field="service_currency_id",
         string="Invoiced",
+        help="Posted customer invoices less credit notes, taxes included, in the receivable currency.",
     )
     service_total_paid = fields.Monetary(
         compute="_compute_service_receivable_totals", currency_field="service_currency_id", string="Paid"
@@ -77,26 +86,100 @@ class ResPartner(models.Model):
     service_total_unpaid = fields.Monetary(
         compute="_compute_service_receivable_totals", currency_field="service_currency_id", string="Unpaid"
     )
+    service_total_overdue = fields.Monetary(
+        compute="_compute_service_receivable_totals",
+        currency_field="service_currency_id",
+        string="Overdue",
+        help="What is still due on the invoices past their due date.",
+    )
+    service_receivable_multi_currency = fields.Boolean(
+        compute="_compute_service_receivable_totals", string="Several Receivable Currencies"
+    )
+    service_receivable_summary = fields.Html(
+        compute="_compute_service_receivable_totals",
+        string="Receivables per Currency",
+        sanitize=False,
+        help="Invoiced, paid, unpaid and overdue amounts in each currency of the customer's invoices.",
+    )
 
     def _compute_service_receivable_totals(self):
-        customers = self.commercial_partner_id
-        groups = self.env["account.move"]._read_group(
+        """Every figure of the customer form comes from ``_get_service_receivable_figures``, per currency."""
+        figures = self.commercial_partner_id._get_service_receivable_figures()
+        company_currency = self.env.company.currency_id
+        for partner in self:
+            by_currency = figures.get(partner.commercial_partner_id.id, {})
+            currency = next(iter(by_currency)) if len(by_currency) == 1 else company_currency
+            values = by_currency.get(currency, {})
+            partner.service_currency_id = currency
+            partner.service_total_invoiced = values.get("invoiced", 0.0)
+            partner.service_total_paid = values.get("paid", 0.0)
+            partner.service_total_unpaid = values.get("unpaid", 0.0)
+            partner.service_total_overdue = values.get("overdue", 0.0)
+            partner.service_receivable_multi_currency = len(by_currency) > 1
+            partner.service_receivable_summary = (
+                partner._render_service_receivable_summary(by_currency) if len(by_currency) > 1 else False
+            )
+
+    def _get_service_receivable_figures(self, today=None):
+        """``{commercial partner id: {currency: {invoiced, paid, unpaid, overdue}}}`` of these customers.
+
+        One query over their posted customer invoices and credit notes in the allowed companies (record
+        rules applied), amounts in each document's currency, never added across currencies: invoiced is
+        the total less credit notes, unpaid what is still open (credit notes deducted), paid the
+        difference, overdue what is still open on the invoices past their due date.
+        """
+        today = today or fields.Date.context_today(self)
+        Move = self.env["account.move"]
+        Move.flush_model(
+            ["commercial_partner_id", "currency_id", "move_type", "state", "company_id", "amount_residual"]
+        )
+        query = Move._search(
             [
-                ("commercial_partner_id", "in", customers.ids),
+                ("commercial_partner_id", "in", self.commercial_partner_id.ids),
                 ("move_type", "in", ("out_invoice", "out_refund")),
                 ("state", "=", "posted"),
                 ("company_id", "in", self.env.companies.ids),
-            ],
-            ["commercial_partner_id"],
-            ["amount_total_signed:sum", "amount_residual_signed:sum"],
+            ]
         )
-        totals = {partner: (total, residual) for partner, total, residual in groups}
-        for partner in self:
-            total, residual = totals.get(partner.commercial_partner_id, (0.0, 0.0))
-            partner.service_currency_id = self.env.company.currency_id
-            partner.service_total_invoiced = total
-            partner.service_total_unpaid = residual
-            partner.service_total_paid = total - residual
+        query.order = None
+        table = SQL.identifier(query.table)
+        sign = SQL("CASE WHEN %s.move_type = 'out_refund' THEN -1 ELSE 1 END", table)
+        query.groupby = SQL("%s.commercial_partner_id, %s.currency_id", table, table)
+        self.env.cr.execute(
+            query.select(
+                SQL("%s.commercial_partner_id", table),
+                SQL("%s.currency_id", table),
+                SQL("SUM(%s * %s.amount_total)", sign, table),
+                SQL("SUM(%s * %s.amount_residual)", sign, table),
+                SQL(
+                    "SUM(%s.amount_residual) FILTER (WHERE %s.move_type = 'out_invoice' AND %s.invoice_date_due < %s)",
+                    table,
+                    table,
+                    table,
+                    today,
+                ),
+            )
+        )
+        figures = {}
+        for partner_id, currency_id, invoiced, unpaid, overdue in self.env.cr.fetchall():
+            currency = self.env["res.currency"].browse(currency_id)
+            figures.setdefault(partner_id, {})[currency] = {
+                "invoiced": currency.round(invoiced or 0.0),
+                "paid": currency.round((invoiced or 0.0) - (unpaid or 0.0)),
+                "unpaid": currency.round(unpaid or 0.0),
+                "overdue": currency.round(overdue or 0.0),
+            }
+        return figures
+
+    def _render_service_receivable_summary(self, by_currency):
+        self.ensure_one()
+        return self.env["ir.qweb"]._render(
+            "service_management.res_partner_receivable_summary",
+            {
+                "rows": sorted(by_currency.items(), key=lambda item: item[0].name),
+                "format_amount": lambda amount, currency: format_amount(self.env, amount, currency),
+            },
+        )
 
     @api.constrains("dunning_blocked", "dunning_block_reason")
     def _check_dunning_block_reason(self):
@@ -135,8 +218,10 @@ class ResPartner(models.Model):
     def _get_payer_statistics(self, today):
         """``{partner_id: (invoice_count, avg_days_late, late_share, overdue, oldest_overdue_days)}``, in one query.
 
-        Paid invoices count with their delay at their last payment (reconciliation) date, open ones
-        with their delay today; the average is weighted by the invoices' amounts.
+        The average delay and the share paid late both come from the settled invoices, each with its
+        delay at its last payment (reconciliation) date: the average is weighted by the invoices'
+        amounts, the share counts the invoices paid after their due date. Open invoices give the
+        overdue amount and the delay of the oldest one.
         """
         self.env["account.move"].flush_model()
         self.env["account.move.line"].flush_model()
@@ -164,7 +249,8 @@ class ResPartner(models.Model):
                   FROM inv LEFT JOIN paid ON paid.move_id = inv.id
             )
             SELECT partner_id, COUNT(*),
-                   COALESCE(SUM(amount * days_late) / NULLIF(SUM(amount), 0), 0),
+                   COALESCE(SUM(amount * days_late) FILTER (WHERE settled)
+                            / NULLIF(SUM(amount) FILTER (WHERE settled), 0), 0),
                    COALESCE(COUNT(*) FILTER (WHERE settled AND days_late > 0)::float
                             / NULLIF(COUNT(*) FILTER (WHERE settled), 0), 0),
                    COALESCE(SUM(residual) FILTER (WHERE NOT settled AND due < %(today)s), 0),
@@ -214,23 +300,96 @@ class ResPartner(models.Model):
 
     # Statement ----------------------------------------------------------------------------------
 
-    def _get_dunning_statement_items(self):
-        """Open customer invoices and credit notes of this customer in the current company, oldest first."""
+    def _get_dunning_statement_period(self):
+        """``(date_from, date_to)`` of the payments and credits a statement lists: the last three months
+        to today, unless the context gives ``statement_date_from`` / ``statement_date_to``."""
+        date_to = fields.Date.to_date(self.env.context.get("statement_date_to")) or fields.Date.context_today(self)
+        date_from = fields.Date.to_date(self.env.context.get("statement_date_from")) or (
+            date_to - relativedelta(months=3, day=1)
+        )
+        return date_from, date_to
+
+    def _get_dunning_statement_line_domain(self):
         self.ensure_one()
-        return self.env["account.move"].search(
-            [
-                ("commercial_partner_id", "=", self.commercial_partner_id.id),
-                ("company_id", "=", self.env.company.id),
-                ("move_type", "in", ("out_invoice", "out_refund")),
-                ("state", "=", "posted"),
-                ("payment_state", "in", ("not_paid", "partial")),
-            ],
-            order="invoice_date_due, id",
+        return [
+            ("partner_id", "child_of", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+        ]
+
+    def _get_dunning_statement_items(self):
+        """Open receivable items of this customer in the current company (invoices, credit notes, payments
+        not matched yet), oldest due first."""
+        self.ensure_one()
+        return self.env["account.move.line"].search(
+            [*self._get_dunning_statement_line_domain(), ("reconciled", "=", False), ("amount_residual", "!=", 0.0)],
+            order="date_maturity, date, id",
         )
 
-    def _get_dunning_statement_balance(self):
+    def _get_dunning_statement_credits(self, date_from, date_to):
+        """Payments and credit notes of this customer booked between ``date_from`` and ``date_to``."""
         self.ensure_one()
-        return sum(self._get_dunning_statement_items().mapped("amount_residual_signed"))
+        return self.env["account.move.line"].search(
+            [
+                *self._get_dunning_statement_line_domain(),
+                ("balance", "<", 0.0),
+                ("date", ">=", date_from),
+                ("date", "<=", date_to),
+            ],
+            order="date, id",
+        )
+
+    def _get_dunning_statement_sections(self):
+        """One section per currency of this customer's statement, the company's currency first: its open
+        items, its payments and credits of the period, its balance and its aging, all in that currency."""
+        self.ensure_one()
+        date_from, date_to = self._get_dunning_statement_period()
+        items = self._get_dunning_statement_items()
+        credits = self._get_dunning_statement_credits(date_from, date_to)
+        company_currency = self.env.company.currency_id
+        currencies = (items.currency_id | credits.currency_id).sorted(lambda c: (c != company_currency, c.name))
+        sections = []
+        for currency in currencies:
+            open_items = items.filtered(lambda line, c=currency: line.currency_id == c)
+            balance = currency.round(sum(open_items.mapped("amount_residual_currency")))
+            aging = dict.fromkeys(STATEMENT_AGE_KEYS, 0.0)
+            for line in open_items:
+                days_late = (date_to - (line.date_maturity or line.date)).days
+                aging[age_bucket(days_late)] += line.amount_residual_currency
+            sections.append(
+                {
+                    "currency": currency,
+                    "items": open_items,
+                    "credits": credits.filtered(lambda line, c=currency: line.currency_id == c),
+                    "balance": balance,
+                    "aging": [(key, currency.round(aging[key])) for key in STATEMENT_AGE_KEYS],
+                    "words": self._get_amount_in_words(abs(balance), currency),
+                }
+            )
+        return sections
+
+    def _get_dunning_statement_balances(self):
+        """``{currency: balance}`` of this customer's open items, never added across currencies."""
+        self.ensure_one()
+        balances = {}
+        for line in self._get_dunning_statement_items():
+            balances[line.currency_id] = balances.get(line.currency_id, 0.0) + line.amount_residual_currency
+        return {currency: currency.round(amount) for currency, amount in balances.items()}
+
+    def _get_dunning_statement_balance(self, currency=None):
+        """The balance of this customer's open items in ``currency`` (the company's by default)."""
+        self.ensure_one()
+        return self._get_dunning_statement_balances().get(currency or self.env.company.currency_id, 0.0)
+
+    def _get_dunning_statement_balance_text(self):
+        """The balances of the statement, one per currency, for the e-mail: ``1,234.50 €, $ 415.20``."""
+        self.ensure_one()
+        balances = self._get_dunning_statement_balances() or {self.env.company.currency_id: 0.0}
+        return ", ".join(
+            format_amount(self.env, amount, currency)
+            for currency, amount in sorted(balances.items(), key=lambda item: item[0].name)
+        )
 
     def _get_amount_in_words(self, amount, currency=None):
         """``amount`` in words in this customer's language."""

@@ -173,6 +173,7 @@ class ServiceIntervention(models.Model):
             "duration": intervention.planned_duration,
             "warning": intervention.planning_warning or "",
             "sla_breached": intervention.sla_breached,
+            "sla_late": intervention.sla_late,
             "draggable": intervention.state in ("new", "planned"),
         }
 

@@ -47,3 +47,7 @@ from . import test_dunning_execution
 from . import test_intervention_access
 from . import test_equipment_access
 from . import test_payment_bounds
+from . import test_payment_matching
+from . import test_sla_late
+from . import test_customer_figures
+from . import test_statement_currency
