@@ -5,7 +5,7 @@
     "summary": "Installed base, service contracts, interventions, billing and dunning for maintenance companies",
     "author": "Service Management",
     "license": "LGPL-3",
-    "depends": ["mail", "product", "account", "resource"],
+    "depends": ["mail", "product", "account", "resource", "portal", "account_payment"],
     "data": [
         "security/service_security.xml",
         "security/ir.model.access.csv",
@@ -59,6 +59,8 @@
         "views/service_dunning_menus.xml",
         "data/service_billing_data.xml",
         "views/service_billing_views.xml",
+        "security/service_portal_security.xml",
+        "views/service_portal_templates.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",

@@ -50,3 +50,6 @@ from . import service_contract_billing
 from . import service_intervention_billing
 from . import service_billing_control
 from . import service_intervention_receivable
+from . import service_contract_portal
+from . import service_equipment_portal
+from . import service_intervention_portal
