@@ -61,6 +61,7 @@
         "views/service_billing_views.xml",
         "security/service_portal_security.xml",
         "views/service_portal_templates.xml",
+        "views/service_intervention_portal_views.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",

@@ -42,3 +42,4 @@ from . import test_billing_undo
 from . import test_rpc_api
 from . import test_access_roles
 from . import test_portal_access
+from . import test_portal_request
