@@ -43,3 +43,4 @@ from . import test_rpc_api
 from . import test_access_roles
 from . import test_portal_access
 from . import test_portal_request
+from . import test_portal_tours

@@ -20,8 +20,8 @@ class PortalCommon(ServiceCommon):
                 {"name": "Paul Parc", "email": "paul@pharmacie-parc.example.com", "parent_id": cls.other_customer.id},
             ]
         )
-        cls.portal_x = cls._grant_portal(cls.contact_x, "portal_x_pw")
-        cls.portal_y = cls._grant_portal(cls.contact_y, "portal_y_pw")
+        cls.portal_x = cls._grant_portal(cls.contact_x)
+        cls.portal_y = cls._grant_portal(cls.contact_y)
 
         cls.lift_x = cls._create_equipment(name="Ascenseur Tilleuls", serial_no="PX-001")
         cls.lift_y = cls._create_equipment(
@@ -65,11 +65,12 @@ class PortalCommon(ServiceCommon):
         cls.intervention_y = cls._create_done_intervention(cls.other_customer, cls.lift_y, "Câble changé.")
 
     @classmethod
-    def _grant_portal(cls, contact, password):
+    def _grant_portal(cls, contact):
+        """Grant the portal through Odoo's wizard; the password is the login, as for Odoo's test users."""
         wizard = cls.env["portal.wizard"].with_context(active_ids=contact.ids).create({})
         wizard.user_ids.action_grant_access()
         user = wizard.user_ids.user_id
-        user.password = password
+        user.password = user.login
         return user
 
     @classmethod

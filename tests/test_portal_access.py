@@ -24,7 +24,7 @@ class TestPortalPages(PdfReportCase, PortalCommon):
             self.assertNotIn(secret, response.text, url)
 
     def test_home_counts_own_documents(self):
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         counters = self.make_jsonrpc_request(
             "/my/counters",
             {"counters": ["service_contract_count", "service_equipment_count", "service_intervention_count"]},
@@ -39,7 +39,7 @@ class TestPortalPages(PdfReportCase, PortalCommon):
             self.assertIn(label, home.text)
 
     def test_lists_show_only_own_records(self):
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         pages = {
             "/my/contracts": (self.contract_x.name, self.contract_y.name),
             "/my/equipment": ("PX-001", "PY-001"),
@@ -53,7 +53,7 @@ class TestPortalPages(PdfReportCase, PortalCommon):
 
     def test_search_sort_filter_and_paging(self):
         self._create_equipment(name="Ascenseur Acacias", serial_no="PX-002", site_id=self.site_acacias.id)
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         found = self._get("/my/equipment?search=PX-002&search_in=name")
         self.assertIn("Ascenseur Acacias", found.text)
         self.assertNotIn("Ascenseur Tilleuls", found.text)
@@ -69,7 +69,7 @@ class TestPortalPages(PdfReportCase, PortalCommon):
         self.assertEqual(self._get("/my/contracts/page/2").status_code, 200)
 
     def test_detail_pages_show_what_the_customer_needs(self):
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         contract = self._get(f"/my/contracts/{self.contract_x.id}")
         self.assertEqual(contract.status_code, 200)
         for text in ("Ascenseur - couverture complète", "Résidence Les Tilleuls", "Ascenseur Tilleuls", "Notice Deadline"):
@@ -87,7 +87,7 @@ class TestPortalPages(PdfReportCase, PortalCommon):
     def test_pdfs_of_own_documents(self):
         """The links answer the report as a PDF; in test mode Odoo renders the report's HTML in place of the PDF
         (``force_report_rendering``), so the real PDF is checked by rendering the same report and record."""
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         for url, report, record, text in (
             (
                 f"/my/contracts/{self.contract_x.id}?report_type=pdf&download=1",
@@ -117,7 +117,7 @@ class TestPortalPages(PdfReportCase, PortalCommon):
         self.assertIn(".pdf", self._get(f"/my/contracts/{self.contract_x.id}?report_type=pdf&download=1").headers["Content-Disposition"])
 
     def test_other_customer_pages_and_pdfs_are_refused(self):
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         guessed = secrets.token_hex(16)
         for base in (
             f"/my/contracts/{self.contract_y.id}",
@@ -135,7 +135,7 @@ class TestPortalPages(PdfReportCase, PortalCommon):
         self.assertIn("PX-001", form.text)
 
     def test_signing_another_customers_report_is_refused(self):
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         result = self.make_jsonrpc_request(
             f"/my/interventions/{self.intervention_y.id}/sign",
             {"name": "Claire", "signature": "iVBORw0KGgo=", "access_token": secrets.token_hex(16)},
@@ -158,7 +158,7 @@ class TestPortalPages(PdfReportCase, PortalCommon):
 
     def test_label_qr_code_opens_the_right_screen(self):
         url = self.lift_x._get_label_url()
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         portal = self._get(url)
         self.assertEqual(portal.status_code, 303)
         self.assertTrue(portal.headers["Location"].endswith(f"/my/equipment/{self.lift_x.id}"))

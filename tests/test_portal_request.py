@@ -154,7 +154,7 @@ class TestPortalRequestHttp(HttpCase, PortalCommon):
         )
 
     def test_form_creates_the_request_and_shows_it(self):
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         form = self.url_open(f"/my/interventions/request?equipment_id={self.lift_x.id}")
         self.assertEqual(form.status_code, 200)
         self.assertIn("Ascenseur Tilleuls", form.text)
@@ -170,7 +170,7 @@ class TestPortalRequestHttp(HttpCase, PortalCommon):
         self.assertIn(intervention.name, listing.text)
 
     def test_form_refuses_another_customers_equipment(self):
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         response = self._post_request(equipment_id=str(self.lift_y.id))
         self.assertEqual(response.status_code, 200)
         self.assertIn("This equipment is not one of yours.", response.text)
@@ -178,7 +178,7 @@ class TestPortalRequestHttp(HttpCase, PortalCommon):
         self.assertFalse(self.env["service.intervention"].search([("portal_requested", "=", True)]))
 
     def test_sign_route(self):
-        self.authenticate(self.portal_x.login, "portal_x_pw")
+        self.authenticate(self.portal_x.login, self.portal_x.login)
         url = f"/my/interventions/{self.intervention_x.id}/sign"
         refused = self.make_jsonrpc_request(url, {"name": "", "signature": base64.b64encode(_png()).decode()})
         self.assertIn("name", refused["error"])
