@@ -74,6 +74,7 @@
         "demo/service_checklist_demo.xml",
         "demo/service_dunning_demo.xml",
         "demo/service_billing_demo.xml",
+        "demo/service_portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -38,7 +38,7 @@ class ServicePortal(CustomerPortal):
     # ------------------------------------------------------------------
     # shared list machinery: search, sort, filter, pager
     # ------------------------------------------------------------------
-    def _render_service_list(self, model, url, page, sortings, inputs, filters, template, records_key, kw):
+    def _render_service_list(self, model, url, page, sortings, inputs, filters, template, records_key, kw, page_name=None):
         Model = request.env[model]
         sortby = kw.get("sortby") if kw.get("sortby") in sortings else next(iter(sortings))
         filterby = kw.get("filterby") if kw.get("filterby") in filters else "all"
@@ -55,12 +55,13 @@ class ServicePortal(CustomerPortal):
             step=self._items_per_page,
         )
         records = Model.search(domain, order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"])
-        request.session[f"my_{records_key}_history"] = records.ids[:100]
+        page_name = page_name or records_key
+        request.session[f"my_{page_name}_history"] = records.ids[:100]
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 records_key: records.sudo(),
-                "page_name": records_key,
+                "page_name": page_name,
                 "pager": pager,
                 "default_url": url,
                 "searchbar_sortings": sortings,
@@ -170,8 +171,9 @@ class ServicePortal(CustomerPortal):
             inputs,
             filters,
             "service_management.portal_my_service_equipment_list",
-            "equipment",
+            "equipment_items",
             kw,
+            page_name="equipment",
         )
 
     @http.route(["/my/equipment/<int:equipment_id>"], type="http", auth="public", website=True)

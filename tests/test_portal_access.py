@@ -229,3 +229,24 @@ class TestPortalRpc(PortalCommon):
         with self.assertRaises(AccessError):
             self.lift_x.with_user(self.portal_x).read(["note"])
         self.assertEqual(self.lift_x.with_user(self.portal_x).read(["serial_no"])[0]["serial_no"], "PX-001")
+
+
+@tagged("post_install", "-at_install")
+class TestPortalDemo(PdfReportCase):
+    """The demo's portal users (README, "Portal") see their own company's records."""
+
+    def test_demo_portal_users_see_their_own_equipment(self):
+        bellecour = self.env.ref("service_management.user_portal_bellecour_demo", raise_if_not_found=False)
+        if not bellecour:
+            self.skipTest("no demo data in this database")
+        dumas = self.env.ref("service_management.user_portal_dumas_demo")
+        for user, customer in (
+            (bellecour, self.env.ref("service_management.res_partner_gerance_bellecour_demo")),
+            (dumas, self.env.ref("service_management.res_partner_cabinet_dumas_demo")),
+        ):
+            self.assertTrue(user._is_portal())
+            equipment = self.env["service.equipment"].with_user(user).search([])
+            self.assertTrue(equipment)
+            self.assertEqual(equipment.partner_id.commercial_partner_id, customer)
+            self.authenticate(user.login, user.login)
+            self.assertEqual(self.url_open("/my/equipment").status_code, 200)
