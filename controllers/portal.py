@@ -38,7 +38,9 @@ class ServicePortal(CustomerPortal):
     # ------------------------------------------------------------------
     # shared list machinery: search, sort, filter, pager
     # ------------------------------------------------------------------
-    def _render_service_list(self, model, url, page, sortings, inputs, filters, template, records_key, kw, page_name=None):
+    def _render_service_list(
+        self, model, url, page, sortings, inputs, filters, template, records_key, kw, page_name=None
+    ):
         Model = request.env[model]
         sortby = kw.get("sortby") if kw.get("sortby") in sortings else next(iter(sortings))
         filterby = kw.get("filterby") if kw.get("filterby") in filters else "all"
@@ -54,7 +56,9 @@ class ServicePortal(CustomerPortal):
             page=page,
             step=self._items_per_page,
         )
-        records = Model.search(domain, order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"])
+        records = Model.search(
+            domain, order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"]
+        )
         page_name = page_name or records_key
         request.session[f"my_{page_name}_history"] = records.ids[:100]
         values = self._prepare_portal_layout_values()
@@ -294,7 +298,9 @@ class ServicePortal(CustomerPortal):
                 "equipment_list": equipment.sudo(),
                 "sites": (customer | customer.child_ids.filtered(lambda p: p.type != "private")).sudo(),
                 "selected_equipment": selected.sudo(),
-                "priorities": request.env["service.intervention"]._fields["priority"]._description_selection(request.env),
+                "priorities": request.env["service.intervention"]
+                ._fields["priority"]
+                ._description_selection(request.env),
                 "error": kw.get("error"),
                 "form": kw,
             }

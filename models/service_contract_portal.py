@@ -5,9 +5,7 @@ class ServiceContract(models.Model):
     _name = "service.contract"
     _inherit = ["service.contract", "portal.mixin"]
 
-
     def _compute_access_url(self):
-        super()._compute_access_url()
         for contract in self:
             contract.access_url = f"/my/contracts/{contract.id}"
 

@@ -431,7 +431,7 @@ class ServiceEquipment(models.Model):
         }
 
     def _get_label_url(self):
-        """The address the label's QR code opens: the back-office form for an employee, the portal page for a customer."""
+        """The address of the label's QR code: the back-office form for an employee, the portal page for a customer."""
         self.ensure_one()
         return f"{self.get_base_url()}/service/equipment/{self.id}"
 

@@ -8,7 +8,6 @@ class ServiceEquipment(models.Model):
     note = fields.Html(groups="base.group_user")
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for equipment in self:
             equipment.access_url = f"/my/equipment/{equipment.id}"
 

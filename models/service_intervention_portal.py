@@ -22,7 +22,6 @@ class ServiceIntervention(models.Model):
     )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for intervention in self:
             intervention.access_url = f"/my/interventions/{intervention.id}"
 
@@ -46,7 +45,9 @@ class ServiceIntervention(models.Model):
         """Record the customer's signature given on the portal, for a finished intervention not signed on site."""
         self.ensure_one()
         if not self._can_be_signed_online():
-            raise UserError(self.env._("This intervention report cannot be signed: it is not finished or already signed."))
+            raise UserError(
+                self.env._("This intervention report cannot be signed: it is not finished or already signed.")
+            )
         name = (name or "").strip()
         if not name:
             raise ValidationError(self.env._("Please give the name of the person who signs."))
@@ -153,8 +154,10 @@ class ServiceIntervention(models.Model):
 
     def _notify_dispatchers_of_request(self):
         """Tell the dispatchers of each intervention's company that a customer asked for it."""
-        dispatchers = self.env.ref("service_management.group_service_user").sudo().users.filtered(
-            lambda user: not user.share and user.active
+        dispatchers = (
+            self.env.ref("service_management.group_service_user")
+            .sudo()
+            .users.filtered(lambda user: not user.share and user.active)
         )
         for intervention in self:
             recipients = dispatchers.filtered(lambda user, c=intervention.company_id: c in user.company_ids)

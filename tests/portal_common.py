@@ -25,7 +25,10 @@ class PortalCommon(ServiceCommon):
 
         cls.lift_x = cls._create_equipment(name="Ascenseur Tilleuls", serial_no="PX-001")
         cls.lift_y = cls._create_equipment(
-            name="Monte-charge Officine", serial_no="PY-001", partner_id=cls.other_customer.id, site_id=cls.other_site.id
+            name="Monte-charge Officine",
+            serial_no="PY-001",
+            partner_id=cls.other_customer.id,
+            site_id=cls.other_site.id,
         )
         cls.contract_x = cls._create_contract(
             title="Ascenseur - couverture complète",

@@ -72,7 +72,12 @@ class TestPortalPages(PdfReportCase, PortalCommon):
         self.authenticate(self.portal_x.login, self.portal_x.login)
         contract = self._get(f"/my/contracts/{self.contract_x.id}")
         self.assertEqual(contract.status_code, 200)
-        for text in ("Ascenseur - couverture complète", "Résidence Les Tilleuls", "Ascenseur Tilleuls", "Notice Deadline"):
+        for text in (
+            "Ascenseur - couverture complète",
+            "Résidence Les Tilleuls",
+            "Ascenseur Tilleuls",
+            "Notice Deadline",
+        ):
             self.assertIn(text, contract.text)
         equipment = self._get(f"/my/equipment/{self.lift_x.id}")
         self.assertEqual(equipment.status_code, 200)
@@ -114,7 +119,10 @@ class TestPortalPages(PdfReportCase, PortalCommon):
             self.assertIn(text, response.text, url)
             self.assertNotIn("Pharmacie du Parc", response.text, url)
             self.assertGreaterEqual(self._render_pdf_pages(report, record), 1)
-        self.assertIn(".pdf", self._get(f"/my/contracts/{self.contract_x.id}?report_type=pdf&download=1").headers["Content-Disposition"])
+        self.assertIn(
+            ".pdf",
+            self._get(f"/my/contracts/{self.contract_x.id}?report_type=pdf&download=1").headers["Content-Disposition"],
+        )
 
     def test_other_customer_pages_and_pdfs_are_refused(self):
         self.authenticate(self.portal_x.login, self.portal_x.login)
@@ -124,8 +132,14 @@ class TestPortalPages(PdfReportCase, PortalCommon):
             f"/my/equipment/{self.lift_y.id}",
             f"/my/interventions/{self.intervention_y.id}",
         ):
-            for query in ("", "?report_type=pdf", "?report_type=html", f"?access_token={guessed}",
-                          f"?report_type=pdf&access_token={guessed}", "?access_token="):
+            for query in (
+                "",
+                "?report_type=pdf",
+                "?report_type=html",
+                f"?access_token={guessed}",
+                f"?report_type=pdf&access_token={guessed}",
+                "?access_token=",
+            ):
                 self._assert_refused(base + query)
         for missing in ("/my/contracts/999999", "/my/equipment/999999", "/my/interventions/999999"):
             self._assert_refused(missing)
@@ -165,7 +179,9 @@ class TestPortalPages(PdfReportCase, PortalCommon):
         self.authenticate(self.dispatcher.login, self.dispatcher.login)
         employee = self._get(url)
         self.assertEqual(employee.status_code, 303)
-        self.assertIn(f"/odoo/action-service_management.service_equipment_action/{self.lift_x.id}", employee.headers["Location"])
+        self.assertIn(
+            f"/odoo/action-service_management.service_equipment_action/{self.lift_x.id}", employee.headers["Location"]
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -189,10 +205,14 @@ class TestPortalRpc(PortalCommon):
             "service.intervention.part": self.intervention_y.part_ids,
         }
         readable = set()
-        model_ids = self.env["ir.model.data"].search(
-            [("module", "=", "service_management"), ("model", "=", "ir.model")]
-        ).mapped("res_id")
-        models = [name for name in self.env["ir.model"].browse(model_ids).mapped("model") if name.startswith("service.")]
+        model_ids = (
+            self.env["ir.model.data"]
+            .search([("module", "=", "service_management"), ("model", "=", "ir.model")])
+            .mapped("res_id")
+        )
+        models = [
+            name for name in self.env["ir.model"].browse(model_ids).mapped("model") if name.startswith("service.")
+        ]
         self.assertIn("service.dunning.run", models)
         for name in models:
             Model = self.env[name].with_user(self.portal_x)

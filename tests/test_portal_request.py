@@ -57,8 +57,10 @@ class TestPortalRequest(PortalCommon):
         self.assertIn(self.manager.partner_id, message.partner_ids)
         self.assertNotIn(self.dispatcher_b.partner_id, message.partner_ids)
         self.assertNotIn(self.technician.partner_id, message.partner_ids)
-        queue = self.env["service.intervention"].with_user(self.dispatcher).search(
-            [("portal_requested", "=", True), ("state", "=", "new")]
+        queue = (
+            self.env["service.intervention"]
+            .with_user(self.dispatcher)
+            .search([("portal_requested", "=", True), ("state", "=", "new")])
         )
         self.assertEqual(queue, intervention)
 
@@ -122,7 +124,9 @@ class TestPortalSignature(PortalCommon):
             self.intervention_x.sudo()._sign_online("Quelqu'un", signature)
 
     def test_an_open_intervention_cannot_be_signed(self):
-        open_one = self.env["service.intervention"].create({"partner_id": self.customer.id, "equipment_id": self.lift_x.id})
+        open_one = self.env["service.intervention"].create(
+            {"partner_id": self.customer.id, "equipment_id": self.lift_x.id}
+        )
         with self.assertRaisesMessage(UserError, "not finished"):
             open_one.sudo()._sign_online("Claire", base64.b64encode(_png()))
         self.assertFalse(open_one.signature)
@@ -182,6 +186,8 @@ class TestPortalRequestHttp(HttpCase, PortalCommon):
         url = f"/my/interventions/{self.intervention_x.id}/sign"
         refused = self.make_jsonrpc_request(url, {"name": "", "signature": base64.b64encode(_png()).decode()})
         self.assertIn("name", refused["error"])
-        result = self.make_jsonrpc_request(url, {"name": "Claire Bellecour", "signature": base64.b64encode(_png()).decode()})
+        result = self.make_jsonrpc_request(
+            url, {"name": "Claire Bellecour", "signature": base64.b64encode(_png()).decode()}
+        )
         self.assertTrue(result["force_refresh"])
         self.assertEqual(self.intervention_x.signed_by, "Claire Bellecour")

@@ -11,9 +11,7 @@ class TestPortalTours(HttpCase, PortalCommon):
     def test_browse_contracts_and_equipment_then_request_an_intervention(self):
         self.start_tour("/my/home", "service_portal_browse_and_request_tour", login=self.portal_x.login)
         # the dispatcher finds the request in the back office, unplanned, on the right equipment
-        request = self.env["service.intervention"].with_user(self.dispatcher).search(
-            [("portal_requested", "=", True)]
-        )
+        request = self.env["service.intervention"].with_user(self.dispatcher).search([("portal_requested", "=", True)])
         self.assertEqual(len(request), 1)
         self.assertEqual(request.equipment_id, self.lift_x)
         self.assertEqual(request.site_id, self.site_tilleuls)
