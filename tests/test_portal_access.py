@@ -244,6 +244,12 @@ class TestPortalRpc(PortalCommon):
                 {"partner_id": self.customer.id, "equipment_id": self.lift_x.id}
             )
 
+    def test_payer_grade_is_not_shown_to_the_customer(self):
+        self.customer.payer_grade = "bad"
+        for record in (self.contract_x, self.intervention_x):
+            self.assertEqual(record.with_user(self.dispatcher).partner_payer_grade, "bad")
+            self.assertFalse(record.with_user(self.portal_x).read(["partner_payer_grade"])[0]["partner_payer_grade"])
+
     def test_internal_notes_are_hidden(self):
         self.lift_x.note = "<p>Clé chez le gardien, code 1234</p>"
         with self.assertRaises(AccessError):
