@@ -296,7 +296,7 @@ class ServicePortal(CustomerPortal):
                 "page_name": "intervention_request",
                 "customer": customer,
                 "equipment_list": equipment.sudo(),
-                "sites": (customer | customer.child_ids.filtered(lambda p: p.type != "private")).sudo(),
+                "sites": (customer | customer.child_ids.filtered(lambda p: p.type in ("delivery", "other"))).sudo(),
                 "selected_equipment": selected.sudo(),
                 "priorities": request.env["service.intervention"]
                 ._fields["priority"]

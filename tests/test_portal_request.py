@@ -3,7 +3,7 @@ import io
 
 from PIL import Image
 
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
@@ -69,6 +69,24 @@ class TestPortalRequest(PortalCommon):
         self.assertEqual(intervention.site_id, self.site_acacias)
         self.assertFalse(intervention.equipment_id)
         self.assertEqual(intervention.partner_id, self.customer)
+
+    def test_request_for_a_site_served_by_another_company(self):
+        contract_b = self._create_contract(
+            company_id=self.company_b.id, site_ids=[fields.Command.set(self.site_acacias.ids)], title="Sud"
+        )
+        contract_b.action_start()
+        intervention = self._request(site_id=self.site_acacias.id)
+        self.assertEqual(intervention.company_id, self.company_b)
+        message = intervention.message_ids.filtered(lambda m: "asked for an intervention" in (m.body or ""))
+        self.assertIn(self.dispatcher_b.partner_id, message.partner_ids)
+        self.assertNotIn(self.dispatcher.partner_id, message.partner_ids)
+        self.assertEqual(
+            self.env["service.intervention"].with_user(self.dispatcher_b).search([("portal_requested", "=", True)]),
+            intervention,
+        )
+        self.assertFalse(
+            self.env["service.intervention"].with_user(self.dispatcher).search([("portal_requested", "=", True)])
+        )
 
     def test_request_cannot_target_another_customers_equipment_or_site(self):
         before = self._count()
