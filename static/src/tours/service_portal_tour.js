@@ -15,14 +15,14 @@ registry.category("web_tour.tours").add("service_portal_browse_and_request_tour"
         },
         {
             content: "The contract shows the covered equipment and can be downloaded",
-            trigger: ".o_service_contract_lines a:contains(Ascenseur Tilleuls)",
+            trigger: ".o_service_contract_lines td.d-md-table-cell a:contains(Ascenseur Tilleuls)",
         },
         {
             trigger: "a.o_service_contract_pdf[href*='report_type=pdf']",
         },
         {
             content: "Go to the equipment from the contract line",
-            trigger: ".o_service_contract_lines a:contains(Ascenseur Tilleuls)",
+            trigger: ".o_service_contract_lines td.d-md-table-cell a:contains(Ascenseur Tilleuls)",
             run: "click",
         },
         {
