@@ -1,3 +1,4 @@
 from . import helpers
 from . import models
 from . import wizards
+from . import controllers

@@ -5,7 +5,7 @@
     "summary": "Installed base, service contracts, interventions, billing and dunning for maintenance companies",
     "author": "Service Management",
     "license": "LGPL-3",
-    "depends": ["mail", "product", "account", "resource"],
+    "depends": ["mail", "product", "account", "resource", "portal", "account_payment"],
     "data": [
         "security/service_security.xml",
         "security/ir.model.access.csv",
@@ -59,6 +59,9 @@
         "views/service_dunning_menus.xml",
         "data/service_billing_data.xml",
         "views/service_billing_views.xml",
+        "security/service_portal_security.xml",
+        "views/service_portal_templates.xml",
+        "views/service_intervention_portal_views.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",
@@ -71,6 +74,7 @@
         "demo/service_checklist_demo.xml",
         "demo/service_dunning_demo.xml",
         "demo/service_billing_demo.xml",
+        "demo/service_portal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

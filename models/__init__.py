@@ -55,3 +55,6 @@ from . import service_intervention_receivable
 from . import service_intervention_access
 from . import service_intervention_payment
 from . import account_move_payment
+from . import service_contract_portal
+from . import service_equipment_portal
+from . import service_intervention_portal

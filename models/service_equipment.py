@@ -436,9 +436,9 @@ class ServiceEquipment(models.Model):
         }
 
     def _get_label_url(self):
-        """The address the label's QR code opens: this equipment's form in the back office."""
+        """The address of the label's QR code: the back-office form for an employee, the portal page for a customer."""
         self.ensure_one()
-        return f"{self.get_base_url()}/odoo/action-service_management.service_equipment_action/{self.id}"
+        return f"{self.get_base_url()}/service/equipment/{self.id}"
 
     @api.model
     def _get_warranty_date(self):

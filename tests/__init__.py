@@ -51,3 +51,6 @@ from . import test_payment_matching
 from . import test_sla_late
 from . import test_customer_figures
 from . import test_statement_currency
+from . import test_portal_access
+from . import test_portal_request
+from . import test_portal_tours

@@ -8,7 +8,7 @@ class TestEquipmentLabel(ServiceCommon):
     def test_label_html_holds_a_qr_code_of_the_form_url(self):
         lift = self._create_equipment(serial_no="EL-2020-042")
         url = lift._get_label_url()
-        self.assertTrue(url.endswith(f"/odoo/action-service_management.service_equipment_action/{lift.id}"))
+        self.assertTrue(url.endswith(f"/service/equipment/{lift.id}"))
         report = self.env.ref("service_management.action_report_service_equipment_label")
         html = report._render_qweb_html(report.report_name, lift.ids)[0].decode()
         self.assertIn("EL-2020-042", html)

@@ -28,6 +28,8 @@ ODOO_DB="${ODOO_DB:-service_demo}"
 ODOO_TEST_DB="${ODOO_TEST_DB:-service_test}"
 PORT="${PORT:-8069}"
 TEST_TAGS="${TEST_TAGS:-/$MODULE}"
+# installed with the addon in the test database only: the demo payment provider the portal's payment tests use
+TEST_EXTRA_MODULES="${TEST_EXTRA_MODULES:-payment_demo}"
 PYTHON="${PYTHON:-python3}"
 PG_OS_USER="${PG_OS_USER:-odoo-pg}"   # unprivileged system user that owns the private cluster when run as root
 PG_ROLE=odoo                          # database role of the private cluster (never "postgres")
@@ -493,7 +495,7 @@ cmd_test() {
     drop_db "$ODOO_TEST_DB"
     port="$(free_port)"
     say "installing $MODULE with demo data and running tests tagged $TEST_TAGS (full log: .run/test.log)"
-    odoo_step test -d "$ODOO_TEST_DB" -i "$MODULE" --test-enable --stop-after-init \
+    odoo_step test -d "$ODOO_TEST_DB" -i "$MODULE${TEST_EXTRA_MODULES:+,$TEST_EXTRA_MODULES}" --test-enable --stop-after-init \
         --test-tags "$TEST_TAGS" --http-port "$port" --max-cron-threads=0 ${ODOO_ARGS:-} || rc=$?
     say "finished in $(( $(now) - t0 ))s"
     "$PYTHON" "$TOOLS/testlog.py" summary .run/test.log "$rc"
