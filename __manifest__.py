@@ -5,7 +5,7 @@
     "summary": "Installed base, service contracts, interventions, billing and dunning for maintenance companies",
     "author": "Service Management",
     "license": "LGPL-3",
-    "depends": ["mail", "product", "account", "resource"],
+    "depends": ["mail", "product", "account", "resource", "spreadsheet_dashboard"],
     "data": [
         "security/service_security.xml",
         "security/ir.model.access.csv",
@@ -59,6 +59,13 @@
         "views/service_dunning_menus.xml",
         "data/service_billing_data.xml",
         "views/service_billing_views.xml",
+        "security/service_forecast_security.xml",
+        "views/service_forecast_line_views.xml",
+        "views/service_kpi_views.xml",
+        "views/res_config_settings_forecast_views.xml",
+        "report/service_forecast_reports.xml",
+        "report/service_forecast_templates.xml",
+        "data/service_dashboard_data.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",
@@ -71,6 +78,7 @@
         "demo/service_checklist_demo.xml",
         "demo/service_dunning_demo.xml",
         "demo/service_billing_demo.xml",
+        "demo/service_forecast_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -41,3 +41,6 @@ from . import test_bounds
 from . import test_billing_undo
 from . import test_rpc_api
 from . import test_access_roles
+from . import test_cash_forecast
+from . import test_service_kpi
+from . import test_dashboard_tour
