@@ -51,6 +51,9 @@ class ServiceForecastLine(models.Model):
     in_balance = fields.Boolean(
         string="Counted in the Balance", readonly=True, help="Disputed invoices are shown apart, not counted."
     )
+    in_company_currency = fields.Boolean(
+        string="In Company Currency", readonly=True, help="Flows in another currency are forecast apart."
+    )
     partner_id = fields.Many2one("res.partner", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice or Bill", readonly=True)
     contract_id = fields.Many2one("service.contract", readonly=True)
@@ -217,6 +220,10 @@ class ServiceForecastLine(models.Model):
             self._insert_interventions(params)
             self._insert_manual_lines(company, today, horizon_end)
             self._insert_contract_periods(company, today, horizon_end)
+            self.env.cr.execute(
+                "UPDATE service_forecast_line SET in_company_currency = (currency_id = %s) WHERE company_id = %s",
+                [company.currency_id.id, company.id],
+            )
         self.invalidate_model()
         _logger.info("cash forecast of %s companies computed in %.2f s", len(companies), time.monotonic() - started)
         return True

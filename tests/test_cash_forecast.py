@@ -319,6 +319,8 @@ class TestCashForecast(BillingCommon):
             (line_b.company_id, line_b.currency_id, line_b.mapped("amount")), (self.company_b, usd, [604.93, 1200.0])
         )
         self.assertIn(usd, self.Line._get_summary(self.company_b, "on_time"))
+        self.assertFalse(line_b[0].in_company_currency)
+        self.assertTrue(self._lines(source="invoice").in_company_currency)
         # recomputing one company leaves the other's forecast alone
         self._generate(self.company)
         self.assertTrue(line_b.exists())
