@@ -3,12 +3,14 @@ import io
 import logging
 import time
 from collections import defaultdict
+from functools import lru_cache
 
 import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from odoo.addons.service_management.helpers import billing, forecast
 from odoo.addons.service_management.models.service_contract_billing import BILLABLE_STATES
@@ -25,7 +27,9 @@ FORECAST_SOURCES = [
     ("bill", "Vendor Bill"),
     ("manual", "Manual Line"),
 ]
-SCENARIOS = [("expected", "Expected"), ("on_time", "Everyone Pays on Time")]
+SCENARIOS = [("expected", "Expected"), ("on_time", "Everyone Pays on Time"), ("both", "Both Scenarios")]
+# a flow expected on the same day in both scenarios is stored once, as "both"
+REPORT_SCENARIOS = ("expected", "on_time")
 INSERT_COLUMNS = (
     "company_id, currency_id, scenario, source, date, amount, amount_in, amount_out, in_balance, "
     "partner_id, move_id, contract_id, intervention_id, manual_id, journal_id, name, "
@@ -39,21 +43,22 @@ class ServiceForecastLine(models.Model):
     _name = "service.forecast.line"
     _description = "Cash Forecast Line"
     _order = "date, id"
+    # The table is written only by ``_generate``, hundreds of thousands of rows at a time: it is created
+    # by ``init`` without foreign keys, whose checks would cost more than the whole computation.
+    _auto = False
 
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
-    scenario = fields.Selection(SCENARIOS, required=True, readonly=True, index=True)
+    scenario = fields.Selection(SCENARIOS, required=True, readonly=True)
     source = fields.Selection(FORECAST_SOURCES, required=True, readonly=True)
-    date = fields.Date(required=True, readonly=True, index=True)
+    date = fields.Date(required=True, readonly=True)
     amount = fields.Monetary(string="Net Flow", readonly=True, help="Inflows positive, outflows negative.")
     amount_in = fields.Monetary(string="Inflow", readonly=True)
     amount_out = fields.Monetary(string="Outflow", readonly=True)
     in_balance = fields.Boolean(
         string="Counted in the Balance", readonly=True, help="Disputed invoices are shown apart, not counted."
     )
-    in_company_currency = fields.Boolean(
-        string="In Company Currency", readonly=True, help="Flows in another currency are forecast apart."
-    )
+    in_company_currency = fields.Boolean(readonly=True, help="Flows in another currency are forecast apart.")
     partner_id = fields.Many2one("res.partner", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice or Bill", readonly=True)
     contract_id = fields.Many2one("service.contract", readonly=True)
@@ -61,6 +66,45 @@ class ServiceForecastLine(models.Model):
     manual_id = fields.Many2one("service.forecast.manual", string="Manual Line", readonly=True)
     journal_id = fields.Many2one("account.journal", readonly=True)
     name = fields.Char(string="Description", readonly=True)
+
+    def init(self):
+        columns = {
+            "company_id": "int4 NOT NULL",
+            "currency_id": "int4 NOT NULL",
+            "scenario": "varchar NOT NULL",
+            "source": "varchar NOT NULL",
+            "date": "date NOT NULL",
+            "amount": "numeric",
+            "amount_in": "numeric",
+            "amount_out": "numeric",
+            "in_balance": "boolean",
+            "in_company_currency": "boolean",
+            "partner_id": "int4",
+            "move_id": "int4",
+            "contract_id": "int4",
+            "intervention_id": "int4",
+            "manual_id": "int4",
+            "journal_id": "int4",
+            "name": "varchar",
+            "create_uid": "int4",
+            "write_uid": "int4",
+            "create_date": "timestamp",
+            "write_date": "timestamp",
+        }
+        cr = self.env.cr
+        cr.execute("CREATE TABLE IF NOT EXISTS service_forecast_line (id SERIAL PRIMARY KEY)")
+        for name, definition in columns.items():
+            cr.execute(
+                SQL(
+                    "ALTER TABLE service_forecast_line ADD COLUMN IF NOT EXISTS %s %s",
+                    SQL.identifier(name),
+                    SQL(definition),
+                )
+            )
+        cr.execute(
+            "CREATE INDEX IF NOT EXISTS service_forecast_line_company_scenario_date_index "
+            "ON service_forecast_line (company_id, scenario, date)"
+        )
 
     # ------------------------------------------------------------------
     # Actions
@@ -129,7 +173,7 @@ class ServiceForecastLine(models.Model):
     def _get_summary(self, company, scenario, interval="month"):
         """``{currency: {"opening": x, "periods": [{period, inflows: {source: x}, inflow, outflow, net,
         balance}], "disputed": x}}`` of the forecast lines of ``company`` in ``scenario``."""
-        domain = [("company_id", "=", company.id), ("scenario", "=", scenario)]
+        domain = [("company_id", "=", company.id), ("scenario", "in", (scenario, "both"))]
         groups = self._read_group(
             domain, ["currency_id", f"date:{interval}", "source"], ["amount_in:sum", "amount_out:sum", "amount:sum"]
         )
@@ -169,7 +213,9 @@ class ServiceForecastLine(models.Model):
         money_bold = workbook.add_format({"num_format": "#,##0.00", "bold": True})
         sources = dict(self._fields["source"]._description_selection(self.env))
         inflow_sources = self._get_inflow_sources()
-        for scenario, label in self._fields["scenario"]._description_selection(self.env):
+        labels = dict(self._fields["scenario"]._description_selection(self.env))
+        for scenario in REPORT_SCENARIOS:
+            label = labels[scenario]
             sheet = workbook.add_worksheet(label[:31])
             sheet.set_column(0, 0, 16)
             sheet.set_column(1, len(inflow_sources) + 5, 16)
@@ -229,18 +275,21 @@ class ServiceForecastLine(models.Model):
         return True
 
     def _insert_select(self, select_sql, params):
-        """Insert the rows of ``select_sql`` (columns: company, currency, source, date, amount, in_balance,
-        partner, move, contract, intervention, manual, journal, name) once per scenario; ``date`` and
-        ``amount`` may use the alias ``s.scenario``."""
+        """Insert the rows of ``select_sql`` (columns: company, currency, source, date_expected, date_on_time,
+        amount, in_balance, partner, move, contract, intervention, manual, journal, name): once when both
+        dates are the same, else once per scenario."""
         self.env.cr.execute(
             f"""
             INSERT INTO service_forecast_line ({INSERT_COLUMNS})
-            SELECT f.company_id, f.currency_id, f.scenario, f.source, f.date, f.amount,
+            SELECT f.company_id, f.currency_id, sc.scenario, f.source, sc.date, f.amount,
                    GREATEST(f.amount, 0), LEAST(f.amount, 0), f.in_balance, f.partner_id, f.move_id,
                    f.contract_id, f.intervention_id, f.manual_id, f.journal_id, f.name,
                    %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
               FROM ({select_sql}) f
-             WHERE f.date <= %(end)s AND f.amount != 0
+             CROSS JOIN LATERAL (VALUES ('both', f.date_expected), ('expected', f.date_expected),
+                                        ('on_time', f.date_on_time)) sc(scenario, date)
+             WHERE (sc.scenario = 'both') = (f.date_expected = f.date_on_time)
+               AND sc.date <= %(end)s AND f.amount != 0
             """,
             params,
         )
@@ -249,19 +298,18 @@ class ServiceForecastLine(models.Model):
         """The balance today of each bank and cash journal's account."""
         self._insert_select(
             """
-            SELECT j.company_id, COALESCE(j.currency_id, c.currency_id) AS currency_id, s.scenario,
-                   'opening' AS source, %(today)s::date AS date,
+            SELECT j.company_id, COALESCE(j.currency_id, c.currency_id) AS currency_id,
+                   'opening' AS source, %(today)s::date AS date_expected, %(today)s::date AS date_on_time,
                    COALESCE(SUM(CASE WHEN j.currency_id IS NOT NULL AND j.currency_id != c.currency_id
                                      THEN l.amount_currency ELSE l.balance END), 0) AS amount,
                    TRUE AS in_balance, NULL::int AS partner_id, NULL::int AS move_id, NULL::int AS contract_id,
                    NULL::int AS intervention_id, NULL::int AS manual_id, j.id AS journal_id, NULL AS name
               FROM account_journal j
               JOIN res_company c ON c.id = j.company_id
-              CROSS JOIN (VALUES ('expected'), ('on_time')) s(scenario)
               LEFT JOIN account_move_line l ON l.account_id = j.default_account_id
                    AND l.parent_state = 'posted' AND l.company_id = j.company_id
              WHERE j.company_id = %(company)s AND j.type IN ('bank', 'cash') AND j.active
-             GROUP BY j.id, c.currency_id, s.scenario
+             GROUP BY j.id, c.currency_id
             """,
             params,
         )
@@ -271,25 +319,24 @@ class ServiceForecastLine(models.Model):
         date, else the due date plus the customer's average delay; on time, at their due date."""
         self._insert_select(
             """
-            SELECT m.company_id, m.currency_id, s.scenario,
+            SELECT m.company_id, m.currency_id,
                    CASE WHEN m.dunning_dispute THEN 'disputed' ELSE 'invoice' END AS source,
-                   GREATEST(%(today)s::date, CASE
-                       WHEN s.scenario = 'on_time' THEN COALESCE(m.invoice_date_due, m.invoice_date)
-                       WHEN pr.date IS NOT NULL THEN pr.date
-                       ELSE COALESCE(m.invoice_date_due, m.invoice_date)
-                            + ROUND(COALESCE(p.payer_days_late, 0))::int END) AS date,
+                   GREATEST(%(today)s::date, COALESCE(pr.date, COALESCE(m.invoice_date_due, m.invoice_date)
+                            + ROUND(COALESCE(p.payer_days_late, 0))::int)) AS date_expected,
+                   GREATEST(%(today)s::date, COALESCE(m.invoice_date_due, m.invoice_date)) AS date_on_time,
                    CASE WHEN m.move_type = 'out_refund' THEN -m.amount_residual ELSE m.amount_residual END AS amount,
                    NOT COALESCE(m.dunning_dispute, FALSE) AS in_balance, m.commercial_partner_id AS partner_id,
                    m.id AS move_id, m.service_contract_id AS contract_id, NULL::int AS intervention_id,
                    NULL::int AS manual_id, NULL::int AS journal_id, m.name
               FROM account_move m
-              CROSS JOIN (VALUES ('expected'), ('on_time')) s(scenario)
               LEFT JOIN res_partner p ON p.id = m.commercial_partner_id
-              LEFT JOIN LATERAL (
-                    SELECT pr.date FROM service_dunning_promise pr
-                     WHERE pr.state = 'pending' AND pr.company_id = m.company_id
-                       AND (pr.move_id = m.id OR (pr.move_id IS NULL AND pr.partner_id = m.commercial_partner_id))
-                     ORDER BY pr.move_id IS NULL, pr.date DESC LIMIT 1) pr ON TRUE
+              LEFT JOIN (SELECT move_id, MAX(date) AS date FROM service_dunning_promise
+                          WHERE state = 'pending' AND move_id IS NOT NULL AND company_id = %(company)s
+                          GROUP BY move_id) pm ON pm.move_id = m.id
+              LEFT JOIN (SELECT partner_id, MAX(date) AS date FROM service_dunning_promise
+                          WHERE state = 'pending' AND move_id IS NULL AND company_id = %(company)s
+                          GROUP BY partner_id) pp ON pp.partner_id = m.commercial_partner_id
+              CROSS JOIN LATERAL (SELECT COALESCE(pm.date, pp.date) AS date) pr
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type IN ('out_invoice', 'out_refund')
                AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual != 0
@@ -301,14 +348,14 @@ class ServiceForecastLine(models.Model):
         """Open vendor bills and refunds at their due date, in both scenarios."""
         self._insert_select(
             """
-            SELECT m.company_id, m.currency_id, s.scenario, 'bill' AS source,
-                   GREATEST(%(today)s::date, COALESCE(m.invoice_date_due, m.invoice_date, m.date)) AS date,
+            SELECT m.company_id, m.currency_id, 'bill' AS source,
+                   GREATEST(%(today)s::date, COALESCE(m.invoice_date_due, m.invoice_date, m.date)) AS date_expected,
+                   GREATEST(%(today)s::date, COALESCE(m.invoice_date_due, m.invoice_date, m.date)) AS date_on_time,
                    CASE WHEN m.move_type = 'in_refund' THEN m.amount_residual ELSE -m.amount_residual END AS amount,
                    TRUE AS in_balance, m.commercial_partner_id AS partner_id, m.id AS move_id,
                    NULL::int AS contract_id, NULL::int AS intervention_id, NULL::int AS manual_id,
                    NULL::int AS journal_id, COALESCE(NULLIF(m.ref, ''), m.name) AS name
               FROM account_move m
-              CROSS JOIN (VALUES ('expected'), ('on_time')) s(scenario)
              WHERE m.company_id = %(company)s AND m.state = 'posted'
                AND m.move_type IN ('in_invoice', 'in_refund')
                AND m.payment_state IN ('not_paid', 'partial') AND m.amount_residual != 0
@@ -364,17 +411,16 @@ class ServiceForecastLine(models.Model):
                         OR (i.state IN ('new', 'planned', 'in_progress') AND i.planned_start IS NOT NULL
                             AND i.planned_end::date >= %(today)s))
             )
-            SELECT w.company_id, c.currency_id, s.scenario, w.source,
-                   GREATEST(%(today)s::date, GREATEST(%(today)s::date, w.invoice_date) + w.term_days
-                            + CASE WHEN s.scenario = 'expected'
-                                   THEN ROUND(COALESCE(p.payer_days_late, 0))::int ELSE 0 END) AS date,
+            SELECT w.company_id, c.currency_id, w.source,
+                   GREATEST(%(today)s::date, w.invoice_date) + w.term_days
+                       + ROUND(COALESCE(p.payer_days_late, 0))::int AS date_expected,
+                   GREATEST(%(today)s::date, w.invoice_date) + w.term_days AS date_on_time,
                    w.amount, TRUE AS in_balance, p.id AS partner_id, NULL::int AS move_id,
                    w.contract_id, w.id AS intervention_id, NULL::int AS manual_id, NULL::int AS journal_id, w.name
               FROM work w
               JOIN res_company c ON c.id = w.company_id
               LEFT JOIN res_partner p0 ON p0.id = w.partner_id
               LEFT JOIN res_partner p ON p.id = COALESCE(p0.commercial_partner_id, p0.id)
-              CROSS JOIN (VALUES ('expected'), ('on_time')) s(scenario)
             """,
             params,
         )
@@ -434,6 +480,8 @@ class ServiceForecastLine(models.Model):
         with the next revision by a fixed percentage applied from its date; paid after the payment
         terms (and, expected, the customer's delay). One row per contract and payment date."""
         flows = defaultdict(float)
+        # lines sharing a schedule (same start, recurrence and billed-until date) share its periods
+        invoices = lru_cache(maxsize=None)(forecast.contract_invoices)
         for row in self._get_contract_line_rows(company):
             (contract_id, name, currency_id, partner_id, date_start, billing_start, date_end, termination_date,
              auto_renew, in_arrears, unit, interval, billed_until, amount, term_days, delay, method,
@@ -443,45 +491,60 @@ class ServiceForecastLine(models.Model):
             )
             factor = 1 + (percentage or 0.0) / 100.0 if method == "percentage" else 1.0
             anchor = billing.period_anchor(date_start, unit)
-            for invoice_date, fraction in forecast.contract_invoices(
+            for invoice_date, fraction in invoices(
                 anchor, unit, interval, first, last, billed_until, horizon_end, in_arrears
             ):
                 value = amount * fraction * forecast.price_factor_at(invoice_date, revision_date, factor)
-                for scenario, days_late in (("expected", delay), ("on_time", 0)):
-                    day = forecast.payment_date(invoice_date, term_days, days_late, today)
-                    flows[(scenario, contract_id, currency_id, partner_id, name, day)] += value
-        rows = [
-            (company.id, currency_id, "contract", day, round(value, 2), partner_id, contract_id, None, None, name,
-             scenario)
-            for (scenario, contract_id, currency_id, partner_id, name, day), value in flows.items()
-            if day <= horizon_end
-        ]  # fmt: skip
-        self._copy_rows(rows, scenarios=False)
+                flows[(contract_id, currency_id, partner_id, name, invoice_date, term_days, delay)] += value
+        # one formatted line per flow: hundreds of thousands of them, so no per-value conversion
+        now = fields.Datetime.to_string(fields.Datetime.now())
+        uid = self.env.uid
+        names = {}
+        buffer = io.StringIO()
+        for (contract_id, currency_id, partner_id, name, invoice_date, term_days, delay), value in flows.items():
+            on_time = forecast.payment_date(invoice_date, term_days, 0, today)
+            expected = forecast.payment_date(invoice_date, term_days, delay, today)
+            if name not in names:
+                names[name] = self._copy_text(name)
+            amount = round(value, 2)
+            dates = [("both", on_time)] if on_time == expected else [("on_time", on_time), ("expected", expected)]
+            for scenario, day in dates:
+                if day > horizon_end:
+                    continue
+                buffer.write(
+                    f"{company.id}\t{currency_id}\t{scenario}\tcontract\t{day.isoformat()}\t{amount}\t"
+                    f"{max(amount, 0.0)}\t{min(amount, 0.0)}\tt\t{partner_id}\t\\N\t{contract_id}\t\\N\t\\N\t\\N\t"
+                    f"{names[name]}\t{uid}\t{uid}\t{now}\t{now}\n"
+                )
+        buffer.seek(0)
+        self.env.cr.copy_expert(f"COPY service_forecast_line ({INSERT_COLUMNS}) FROM STDIN", buffer)
 
-    def _copy_rows(self, rows, scenarios=True):
+    @api.model
+    def _copy_text(self, value):
+        """``value`` as a field of PostgreSQL's COPY text format."""
+        if value is None or value is False:
+            return "\\N"
+        return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+    def _copy_rows(self, rows):
         """Write rows ``(company, currency, source, date, amount, partner, contract, intervention, manual,
-        name[, scenario])`` with PostgreSQL's COPY; each row twice (one per scenario) when ``scenarios``."""
+        name)`` with PostgreSQL's COPY, once for both scenarios."""
         if not rows:
             return
         now = fields.Datetime.to_string(fields.Datetime.now())
         uid = self.env.uid
         buffer = io.StringIO()
 
-        def text(value):
-            if value is None or value is False:
-                return "\\N"
-            return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
-
         for row in rows:
             company_id, currency_id, source, day, amount, partner_id, contract_id, intervention_id, manual_id, name = (
                 row[:10]
             )
-            for scenario in ("expected", "on_time") if scenarios else (row[10],):
+            for scenario in ("both",):
                 values = (
                     company_id, currency_id, scenario, source, day, amount, max(amount, 0.0), min(amount, 0.0),
                     "t", partner_id, None, contract_id, intervention_id, manual_id, None, name, uid, uid, now, now,
                 )  # fmt: skip
-                buffer.write("\t".join(text(value) for value in values) + "\n")
+                buffer.write("\t".join(self._copy_text(value) for value in values) + "\n")
         buffer.seek(0)
         self.env.cr.copy_expert(f"COPY service_forecast_line ({INSERT_COLUMNS}) FROM STDIN", buffer)
 

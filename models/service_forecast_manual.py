@@ -35,6 +35,11 @@ class ServiceForecastManual(models.Model):
                     self.env._("%(line)s: the end date cannot be before the start date.", line=line.name)
                 )
 
+    def unlink(self):
+        # the forecast table has no foreign keys: forget the flows of deleted lines at once
+        self.env.cr.execute("DELETE FROM service_forecast_line WHERE manual_id = ANY(%s)", [self.ids])
+        return super().unlink()
+
     def _get_signed_amount(self):
         self.ensure_one()
         return self.amount if self.direction == "in" else -self.amount
