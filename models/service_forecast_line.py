@@ -192,6 +192,8 @@ class ServiceForecastLine(models.Model):
             row["inflows"][source] += amount_in
             row["outflow"] += amount_out
         for currency, summary in result.items():
+            summary["opening"] = currency.round(summary["opening"])
+            summary["disputed"] = currency.round(summary["disputed"])
             balance = summary["opening"]
             rows = []
             for period in sorted(summary["periods"]):
