@@ -118,7 +118,6 @@ class ServiceForecastLine(models.Model):
         ):
             raise AccessError(self.env._("Only service managers and accountants may compute the cash forecast."))
 
-    @api.model
     def action_generate(self):
         """Recompute the forecast of the companies the user works in, then show it."""
         self._check_forecast_access()
@@ -139,7 +138,6 @@ class ServiceForecastLine(models.Model):
             "target": "current",
         }
 
-    @api.model
     def action_export_xlsx(self):
         """Download the forecast of the user's companies: one sheet per scenario, a table per company and currency."""
         self._check_forecast_access()
@@ -150,7 +148,6 @@ class ServiceForecastLine(models.Model):
         )
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
-    @api.model
     def action_print_board_report(self):
         """The one-page forecast for the board, per company."""
         self._check_forecast_access()

@@ -6,6 +6,7 @@ import openpyxl
 from psycopg2 import IntegrityError
 
 from odoo import Command, fields
+from odoo.api import call_kw
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
@@ -328,6 +329,14 @@ class TestCashForecast(BillingCommon):
         lines = self.Line.with_user(self.manager).search([])
         self.assertTrue(lines)
         self.assertEqual(lines.company_id, self.company)
+
+    def test_list_buttons_answer_the_web_client(self):
+        """The list's header buttons are called with the selected ids (none or some), as the web client does."""
+        Line = self.Line.with_user(self.manager)
+        self.assertEqual(call_kw(Line, "action_generate", [[]], {})["res_model"], "service.forecast.line")
+        ids = Line.search([], limit=2).ids
+        self.assertEqual(call_kw(Line, "action_export_xlsx", [ids], {})["type"], "ir.actions.act_url")
+        self.assertEqual(call_kw(Line, "action_print_board_report", [[]], {})["type"], "ir.actions.report")
 
     def test_who_may_compute_and_read_the_forecast(self):
         self._invoice(1000.0, date(2025, 7, 15))
