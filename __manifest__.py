@@ -5,7 +5,7 @@
     "summary": "Installed base, service contracts, interventions, billing and dunning for maintenance companies",
     "author": "Service Management",
     "license": "LGPL-3",
-    "depends": ["mail", "product", "account", "resource", "portal", "account_payment"],
+    "depends": ["mail", "product", "account", "resource", "portal", "account_payment", "spreadsheet_dashboard"],
     "data": [
         "security/service_security.xml",
         "security/ir.model.access.csv",
@@ -62,6 +62,13 @@
         "security/service_portal_security.xml",
         "views/service_portal_templates.xml",
         "views/service_intervention_portal_views.xml",
+        "security/service_forecast_security.xml",
+        "views/service_forecast_line_views.xml",
+        "views/service_kpi_views.xml",
+        "views/res_config_settings_forecast_views.xml",
+        "report/service_forecast_reports.xml",
+        "report/service_forecast_templates.xml",
+        "data/service_dashboard_data.xml",
     ],
     "demo": [
         "demo/service_equipment_category_demo.xml",
@@ -75,6 +82,7 @@
         "demo/service_dunning_demo.xml",
         "demo/service_billing_demo.xml",
         "demo/service_portal_demo.xml",
+        "demo/service_forecast_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

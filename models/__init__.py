@@ -58,3 +58,13 @@ from . import account_move_payment
 from . import service_contract_portal
 from . import service_equipment_portal
 from . import service_intervention_portal
+from . import res_company_forecast
+from . import res_config_settings_forecast
+from . import service_forecast_manual
+from . import service_forecast_line
+from . import service_kpi_contract
+from . import service_kpi_intervention
+from . import service_kpi_technician
+from . import service_kpi_receivable
+from . import res_users_home
+from . import service_forecast_board_report

@@ -54,3 +54,6 @@ from . import test_statement_currency
 from . import test_portal_access
 from . import test_portal_request
 from . import test_portal_tours
+from . import test_cash_forecast
+from . import test_service_kpi
+from . import test_dashboard_tour

@@ -233,6 +233,9 @@ class TestCompanyIsolation(ServiceCommon):
                 .create({"intervention_id": self._intervention().id, "amount": 10.0})
                 .sudo()
             ),
+            "service.forecast.manual": lambda: self.env["service.forecast.manual"].create(
+                {"name": "Isolation rent", "amount": 10.0}
+            ),
             "service.labour.rate": lambda: self.env["service.labour.rate"].create(
                 {"intervention_type": "installation", "product_id": product.id}
             ),

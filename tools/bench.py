@@ -263,6 +263,12 @@ def main():
             spec.loader.exec_module(module)
             for line in module.bench(env, scale):
                 print(line, flush=True)
+        forecast = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_forecast.py")
+        spec = importlib.util.spec_from_file_location("bench_forecast", forecast)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for line in module.bench(env, scale):
+            print(line, flush=True)
 
 
 if __name__ == "__main__":

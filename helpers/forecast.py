@@ -1,0 +1,75 @@
+"""Pure cash-forecast arithmetic: when a contract's future invoices fall and are paid, recurring manual lines.
+
+The periods come from the billing helpers (the same calendar periods and pro rata
+as the billing run), so the forecast bills exactly what the billing will.
+"""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo.addons.service_management.helpers import billing, recurrence
+
+MONTHS_PER_UNIT = {"monthly": 1, "quarterly": 3, "yearly": 12}
+
+
+def monthly_amount(amount, unit, interval):
+    """An amount billed every ``interval`` ``unit`` expressed per month (MRR): 1,200 a year is 100 a month."""
+    if not unit or not interval:
+        return 0.0
+    return amount * recurrence.yearly_factor(unit, interval) / 12.0
+
+
+def forecast_bounds(date_start, billing_start, date_end, termination_date, auto_renew, notice_given):
+    """``(first, last)`` day a contract will bill for: tacit renewal keeps it open-ended unless
+    notice was given, it does not renew or it is terminated (``last`` is ``None`` when open-ended)."""
+    first = max(date_start, billing_start or date_start)
+    if termination_date:
+        return first, min(filter(None, [termination_date, date_end]))
+    if date_end and (not auto_renew or notice_given):
+        return first, date_end
+    return first, None
+
+
+def contract_invoices(anchor, unit, interval, first, last, billed_until, horizon_end, in_arrears):
+    """``[(invoice_date, fraction)]`` of a line's periods not billed yet whose invoice falls by ``horizon_end``.
+
+    ``fraction`` is the share of the period's price billed (pro rata to the day for a partial period).
+    """
+    result = []
+    for period_start, period_end, date_from, date_to in billing.periods_to_bill(
+        anchor, unit, interval, first, last, billed_until, horizon_end, in_arrears
+    ):
+        days, total_days = billing.day_fraction(date_from, date_to, period_start, period_end)
+        invoice_date = date_to + timedelta(days=1) if in_arrears else date_from
+        if invoice_date <= horizon_end:
+            result.append((invoice_date, days / total_days))
+    return result
+
+
+def price_factor_at(day, revision_date, factor):
+    """The price factor in force on ``day``: ``factor`` from the next revision on, else 1."""
+    if revision_date and factor and day >= revision_date:
+        return factor
+    return 1.0
+
+
+def payment_date(invoice_date, term_days, delay_days, today):
+    """When an invoice issued on ``invoice_date`` is expected to be paid; never before ``today``."""
+    return max(today, invoice_date + timedelta(days=int(term_days or 0) + round(delay_days or 0)))
+
+
+def occurrences(date_start, recurrence_unit, date_end, horizon_start, horizon_end):
+    """The dates of a manual line (one-off when ``recurrence_unit`` is empty) within the horizon."""
+    if not recurrence_unit:
+        return [date_start] if horizon_start <= date_start <= horizon_end else []
+    result = []
+    n = 0
+    last = min(filter(None, [date_end, horizon_end]))
+    while True:
+        day = date_start + relativedelta(months=MONTHS_PER_UNIT[recurrence_unit] * n)
+        if day > last:
+            return result
+        if day >= horizon_start:
+            result.append(day)
+        n += 1

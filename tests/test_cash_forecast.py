@@ -1,0 +1,412 @@
+import base64
+import io
+from datetime import date, datetime
+
+import openpyxl
+from psycopg2 import IntegrityError
+
+from odoo import Command, fields
+from odoo.api import call_kw
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.service_management.helpers import forecast
+
+from .billing_common import BillingCommon
+
+TODAY = date(2025, 7, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestForecastHelper(BillingCommon):
+    def test_monthly_amount(self):
+        self.assertEqual(forecast.monthly_amount(1200.0, "yearly", 1), 100.0)
+        self.assertEqual(forecast.monthly_amount(300.0, "quarterly", 1), 100.0)
+        self.assertEqual(forecast.monthly_amount(600.0, "monthly", 6), 100.0)
+        self.assertEqual(forecast.monthly_amount(600.0, False, 1), 0.0)
+
+    def test_bounds_follow_tacit_renewal_notice_and_termination(self):
+        start, end = date(2025, 1, 1), date(2025, 12, 31)
+        self.assertEqual(forecast.forecast_bounds(start, None, end, None, True, False), (start, None))
+        self.assertEqual(forecast.forecast_bounds(start, None, end, None, False, True), (start, end))
+        self.assertEqual(
+            forecast.forecast_bounds(start, date(2025, 3, 1), end, date(2025, 9, 30), True, False),
+            (date(2025, 3, 1), date(2025, 9, 30)),
+        )
+
+    def test_occurrences_of_manual_lines(self):
+        self.assertEqual(
+            forecast.occurrences(date(2025, 1, 31), "monthly", None, date(2025, 3, 1), date(2025, 5, 1)),
+            [date(2025, 3, 31), date(2025, 4, 30)],
+        )
+        self.assertEqual(
+            forecast.occurrences(date(2025, 8, 1), False, None, TODAY, date(2026, 7, 1)), [date(2025, 8, 1)]
+        )
+        self.assertEqual(forecast.occurrences(date(2025, 6, 1), False, None, TODAY, date(2026, 7, 1)), [])
+
+
+@tagged("post_install", "-at_install")
+class TestCashForecast(BillingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.service_forecast_horizon_months = 3
+        cls.Line = cls.env["service.forecast.line"]
+        cls.customer.sudo().payer_days_late = 10.0
+        cls.accountant = new_test_user(
+            cls.env,
+            login="accountant_forecast",
+            groups="account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        cls.labour = cls.env["product.product"].create({"name": "Hour (forecast)", "type": "service", "list_price": 60})
+        cls.company.service_labour_product_id = cls.labour
+        cls.travel = cls.env["product.product"].create({"name": "Travel (forecast)", "type": "service"})
+        cls.company.service_travel_product_id = cls.travel
+
+    def _invoice(self, amount, due, move_type="out_invoice", partner=None):
+        move = self.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": (partner or self.customer).id,
+                "invoice_date": date(2025, 5, 1),
+                "invoice_date_due": due,
+                "invoice_line_ids": [Command.create({"name": "Work", "price_unit": amount, "tax_ids": []})],
+            }
+        )
+        move.action_post()
+        return move
+
+    def _generate(self, companies=None):
+        self.Line._generate(companies or self.company, TODAY)
+
+    def _lines(self, scenario="expected", **filters):
+        domain = [("company_id", "=", self.company.id), ("scenario", "in", (scenario, "both"))]
+        domain += [(key, "=", value) for key, value in filters.items()]
+        return self.Line.search(domain, order="date, id")
+
+    def _flows(self, scenario="expected", **filters):
+        return [(line.date, line.amount) for line in self._lines(scenario, **filters)]
+
+    def test_open_invoice_is_expected_after_the_customers_usual_delay(self):
+        invoice = self._invoice(1000.0, date(2025, 7, 15))
+        self._generate()
+        self.assertEqual(self._flows(move_id=invoice.id), [(date(2025, 7, 25), 1000.0)])
+        self.assertEqual(self._flows("on_time", move_id=invoice.id), [(date(2025, 7, 15), 1000.0)])
+        line = self._lines(move_id=invoice.id)
+        self.assertEqual((line.source, line.partner_id, line.name), ("invoice", self.customer, invoice.name))
+        self.assertEqual(line.action_open_document()["res_id"], invoice.id)
+
+    def test_overdue_invoice_is_expected_today_at_the_earliest(self):
+        invoice = self._invoice(400.0, date(2025, 5, 31))
+        self._generate()
+        self.assertEqual(self._flows(move_id=invoice.id), [(TODAY, 400.0)])
+
+    def test_partly_paid_invoice_counts_what_remains_due(self):
+        invoice = self._invoice(1000.0, date(2025, 7, 15))
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"amount": 300.0, "payment_date": date(2025, 6, 20)}
+        )._create_payments()
+        self._generate()
+        self.assertEqual(self._flows("on_time", move_id=invoice.id), [(date(2025, 7, 15), 700.0)])
+
+    def test_promise_to_pay_gives_the_expected_date(self):
+        invoice = self._invoice(800.0, date(2025, 7, 15))
+        self.env["service.dunning.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "move_id": invoice.id,
+                "amount": 800.0,
+                "date": date(2025, 8, 5),
+                "date_start": TODAY,
+            }
+        )
+        self._generate()
+        self.assertEqual(self._flows(move_id=invoice.id), [(date(2025, 8, 5), 800.0)])
+        self.assertEqual(self._flows("on_time", move_id=invoice.id), [(date(2025, 7, 15), 800.0)])
+
+    def test_disputed_invoice_is_shown_apart_and_not_counted(self):
+        invoice = self._invoice(900.0, date(2025, 7, 15))
+        invoice.write({"dunning_dispute": True, "dunning_dispute_reason": "Work not finished"})
+        self._invoice(100.0, date(2025, 7, 15))
+        self._generate()
+        line = self._lines(move_id=invoice.id)
+        self.assertEqual((line.source, line.in_balance), ("disputed", False))
+        summary = self.Line._get_summary(self.company, "expected")[self.company.currency_id]
+        self.assertEqual(summary["disputed"], 900.0)
+        self.assertEqual(self._lines(source="invoice").move_id.mapped("amount_total"), [100.0])
+
+    def test_vendor_bill_is_paid_at_its_due_date_in_both_scenarios(self):
+        vendor = self.env["res.partner"].create({"name": "Parts Supplier (forecast)"})
+        bill = self._invoice(500.0, date(2025, 7, 20), move_type="in_invoice", partner=vendor)
+        self._generate()
+        self.assertEqual(self._flows(move_id=bill.id), [(date(2025, 7, 20), -500.0)])
+        self.assertEqual(self._flows("on_time", move_id=bill.id), [(date(2025, 7, 20), -500.0)])
+        self.assertEqual(self._lines(move_id=bill.id).amount_out, -500.0)
+
+    def test_contract_periods_are_paid_after_terms_and_delay(self):
+        """100 a month in advance, 20% VAT, 30 days terms: July to September invoices paid within the horizon."""
+        contract = self._create_billing_contract(price=100.0, billing_start_date=date(2025, 7, 1))
+        self._generate()
+        self.assertEqual(
+            self._flows("on_time", contract_id=contract.id),
+            [(date(2025, 7, 31), 120.0), (date(2025, 8, 31), 120.0), (date(2025, 10, 1), 120.0)],
+        )
+        # the customer pays 10 days late: the September invoice falls after the horizon
+        self.assertEqual(self._flows(contract_id=contract.id), [(date(2025, 8, 10), 120.0), (date(2025, 9, 10), 120.0)])
+        self.assertEqual(self._lines(contract_id=contract.id)[0].source, "contract")
+
+    def test_contract_in_arrears_ending_without_renewal_is_prorated(self):
+        contract = self._create_billing_contract(
+            price=100.0, rule="arrears", billing_start_date=date(2025, 7, 1), auto_renew=False,
+            date_end=date(2025, 8, 15), payment_term_id=False,
+        )  # fmt: skip
+        self._generate()
+        # July billed on 1 August, 1-15 August (15/31 days) billed on 16 August
+        self.assertEqual(
+            self._flows("on_time", contract_id=contract.id),
+            [(date(2025, 8, 1), 120.0), (date(2025, 8, 16), 58.06)],
+        )
+
+    def test_terminated_contract_stops_and_revision_by_percentage_applies(self):
+        contract = self._create_billing_contract(
+            price=100.0, billing_start_date=date(2025, 7, 1), payment_term_id=False,
+            indexation_method="percentage", indexation_percentage=2.0, next_revision_date=date(2025, 8, 1),
+        )  # fmt: skip
+        self._generate()
+        self.assertEqual(
+            self._flows("on_time", contract_id=contract.id),
+            [
+                (date(2025, 7, 1), 120.0),
+                (date(2025, 8, 1), 122.4),
+                (date(2025, 9, 1), 122.4),
+                (date(2025, 10, 1), 122.4),
+            ],
+        )
+        # notice of termination at the end of August: September and October are no longer billed
+        contract.sudo().termination_date = date(2025, 8, 31)
+        self._generate()
+        self.assertEqual(
+            self._flows("on_time", contract_id=contract.id), [(date(2025, 7, 1), 120.0), (date(2025, 8, 1), 122.4)]
+        )
+        # terminated (effective at the end of August) it is still billed until then; cancelled, never
+        contract.sudo().state = "terminated"
+        self._generate()
+        self.assertEqual(len(self._lines("on_time", contract_id=contract.id)), 2)
+        contract.sudo().state = "cancelled"
+        self._generate()
+        self.assertFalse(self._lines(contract_id=contract.id))
+
+    def test_interventions_done_and_planned(self):
+        done = self._create_done_intervention(hours=2.0, end=datetime(2025, 6, 20, 12, 0))
+        contactor = self.env["product.product"].create({"name": "Contactor (forecast)", "type": "consu"})
+        self.env["service.intervention.part"].create(
+            {"intervention_id": done.id, "product_id": contactor.id, "quantity": 1, "price_unit": 45.0}
+        )
+        planned = self.env["service.intervention"].create(
+            {
+                "partner_id": self.customer.id,
+                "intervention_type": "corrective",
+                "planned_start": datetime(2025, 7, 10, 8, 0),
+                "planned_duration": 3.0,
+            }
+        )
+        self.assertEqual(done.invoice_state, "to_invoice")
+        self._generate()
+        # 2 h x 60 + 45 of parts, billed today, paid 10 days later; planned: 3 h x 60 on 10 July
+        self.assertEqual(self._flows(intervention_id=done.id), [(date(2025, 7, 11), 165.0)])
+        self.assertEqual(self._lines(intervention_id=done.id).source, "intervention_done")
+        self.assertEqual(self._flows("on_time", intervention_id=planned.id), [(date(2025, 7, 10), 180.0)])
+        self.assertEqual(self._lines(intervention_id=planned.id).source, "intervention_planned")
+
+    def test_manual_lines_recur_within_the_horizon(self):
+        rent = self.env["service.forecast.manual"].create(
+            {
+                "name": "Rent",
+                "direction": "out",
+                "amount": 1000.0,
+                "date_start": date(2025, 7, 5),
+                "recurrence": "monthly",
+            }
+        )
+        grant = self.env["service.forecast.manual"].create(
+            {"name": "Grant", "direction": "in", "amount": 5000.0, "date_start": date(2025, 9, 15)}
+        )
+        self.env["service.forecast.manual"].create(
+            {"name": "Archived", "direction": "in", "amount": 7.0, "date_start": date(2025, 9, 15), "active": False}
+        )
+        self._generate()
+        self.assertEqual(
+            self._flows(manual_id=rent.id),
+            [(date(2025, 7, 5), -1000.0), (date(2025, 8, 5), -1000.0), (date(2025, 9, 5), -1000.0)],
+        )
+        self.assertEqual(self._flows("on_time", manual_id=grant.id), [(date(2025, 9, 15), 5000.0)])
+        self.assertEqual(len(self._lines(source="manual")), 4)
+
+    def _summary_by_month(self, scenario="on_time"):
+        summary = self.Line._get_summary(self.company, scenario).get(self.company.currency_id)
+        if not summary:
+            return 0.0, {}
+        return summary["opening"], {row["period"]: row for row in summary["periods"]}
+
+    def test_opening_balance_and_running_balance(self):
+        Journal, Account = self.env["account.journal"], self.env["account.account"]
+        bank = Journal.search([*Journal._check_company_domain(self.company), ("type", "=", "bank")], limit=1)
+        misc = Journal.search([*Journal._check_company_domain(self.company), ("type", "=", "general")], limit=1)
+        equity = Account.search(
+            [*Account._check_company_domain(self.company), ("account_type", "=", "equity")], limit=1
+        )
+        self._generate()
+        opening_before, months_before = self._summary_by_month()
+        entry = self.env["account.move"].create(
+            {
+                "journal_id": misc.id,
+                "date": date(2025, 6, 1),
+                "line_ids": [
+                    Command.create({"account_id": bank.default_account_id.id, "debit": 5000.0}),
+                    Command.create({"account_id": equity.id, "credit": 5000.0}),
+                ],
+            }
+        )
+        entry.action_post()
+        self.env["service.forecast.manual"].create(
+            {"name": "Rent", "direction": "out", "amount": 1000.0, "date_start": date(2025, 8, 5)}
+        )
+        self._invoice(300.0, date(2025, 9, 1))
+        self._generate()
+        opening, months = self._summary_by_month()
+        self.assertEqual(round(opening - opening_before, 2), 5000.0)
+        self.assertEqual(self._lines(source="opening", journal_id=bank.id).date, TODAY)
+
+        def delta(month, key):
+            before = months_before.get(month, {}).get(key)
+            if before is None:  # a month without flows before keeps the balance of the month before it
+                before = max((row["balance"] for period, row in months_before.items() if period < month),
+                             default=opening_before) if key == "balance" else 0.0  # fmt: skip
+            return round(months[month][key] - before, 2)
+
+        self.assertEqual(delta(date(2025, 8, 1), "net"), -1000.0)
+        self.assertEqual(delta(date(2025, 8, 1), "balance"), 4000.0)
+        self.assertEqual(delta(date(2025, 9, 1), "balance"), 4300.0)
+
+    def test_second_company_and_currency_are_kept_apart(self):
+        chf = self.env.ref("base.CHF")
+        chf.active = True
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "CHF (forecast)", "currency_id": chf.id, "company_id": self.company_b.id}
+        )
+        contract_b = self.env["service.contract"].with_company(self.company_b).create(
+            {
+                "partner_id": self.other_customer.id,
+                "company_id": self.company_b.id,
+                "pricelist_id": pricelist.id,
+                "date_start": date(2025, 7, 1),
+                "billing_rule": "advance",
+                "recurring_rule_type": "yearly",
+                "line_ids": [Command.create({"name": "Boiler care", "quantity": 1, "price_unit": 1200.0,
+                                             "product_id": self.service_product.id, "tax_ids": []})],
+            }
+        )  # fmt: skip
+        contract_b.action_start()
+        self.company_b.service_forecast_horizon_months = 12
+        self._invoice(1000.0, date(2025, 7, 15))
+        self._generate(self.company | self.company_b)
+        line_b = self.Line.search([("contract_id", "=", contract_b.id), ("scenario", "in", ("on_time", "both"))])
+        # calendar years: July to December 2025 pro rata (184/365 days), then 2026
+        self.assertEqual(line_b.mapped("date"), [date(2025, 7, 1), date(2026, 1, 1)])
+        self.assertEqual(
+            (line_b.company_id, line_b.currency_id, line_b.mapped("amount")), (self.company_b, chf, [604.93, 1200.0])
+        )
+        self.assertIn(chf, self.Line._get_summary(self.company_b, "on_time"))
+        self.assertFalse(line_b[0].in_company_currency)
+        self.assertTrue(self._lines(source="invoice").in_company_currency)
+        # recomputing one company leaves the other's forecast alone
+        self._generate(self.company)
+        self.assertTrue(line_b.exists())
+        # a manager of the first company sees only its lines
+        lines = self.Line.with_user(self.manager).search([])
+        self.assertTrue(lines)
+        self.assertEqual(lines.company_id, self.company)
+
+    def test_list_buttons_answer_the_web_client(self):
+        """The list's header buttons are called with the selected ids (none or some), as the web client does."""
+        Line = self.Line.with_user(self.manager)
+        self.assertEqual(call_kw(Line, "action_generate", [[]], {})["res_model"], "service.forecast.line")
+        ids = Line.search([], limit=2).ids
+        self.assertEqual(call_kw(Line, "action_export_xlsx", [ids], {})["type"], "ir.actions.act_url")
+        self.assertEqual(call_kw(Line, "action_print_board_report", [[]], {})["type"], "ir.actions.report")
+
+    def test_who_may_compute_and_read_the_forecast(self):
+        self._invoice(1000.0, date(2025, 7, 15))
+        self.assertEqual(self.Line.with_user(self.manager).action_generate()["res_model"], "service.forecast.line")
+        self.assertTrue(self.Line.with_user(self.accountant).search_count([]))
+        self.Line.with_user(self.accountant).action_generate()
+        for user in (self.technician, self.dispatcher):
+            with self.assertRaises(AccessError):
+                self.Line.with_user(user).search([])
+            with self.assertRaises(AccessError):
+                self.Line.with_user(user).action_generate()
+            with self.assertRaises(AccessError):
+                self.env["service.forecast.manual"].with_user(user).create(
+                    {"name": "Rent", "amount": 10.0, "direction": "out"}
+                )
+        manual = (
+            self.env["service.forecast.manual"]
+            .with_user(self.accountant)
+            .create({"name": "Loan", "amount": 10.0, "direction": "out"})
+        )
+        self.assertEqual(manual.company_id, self.company)
+
+    def test_bad_input_is_refused(self):
+        Manual = self.env["service.forecast.manual"].with_user(self.manager)
+        with self.assertRaisesMessage(ValidationError, "end date cannot be before"):
+            Manual.create(
+                {"name": "Rent", "amount": 10.0, "date_start": date(2025, 7, 1), "date_end": date(2025, 6, 1),
+                 "recurrence": "monthly"}
+            )  # fmt: skip
+        with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.env.cr.savepoint():
+            Manual.create({"name": "Rent", "amount": -10.0})
+        with self.assertRaisesMessage(ValidationError, "between 1 and 60 months"):
+            self.company.service_forecast_horizon_months = 0
+
+    def test_xlsx_export_has_the_same_figures(self):
+        self.env["service.forecast.manual"].create(
+            {"name": "Rent", "direction": "out", "amount": 1000.0, "date_start": date(2025, 8, 5)}
+        )
+        self._invoice(300.0, date(2025, 8, 20))
+        self._generate()
+        action = self.Line.with_user(self.manager).action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(attachment.datas)))
+        self.assertEqual(book.sheetnames, ["Expected", "Everyone Pays on Time"])
+        rows = [row for row in book["Everyone Pays on Time"].iter_rows(values_only=True) if row[0] == "2025-08-01"]
+        august = self._summary_by_month()[1][date(2025, 8, 1)]
+        self.assertEqual(rows[0][-4:], (august["inflow"], august["outflow"], august["net"], august["balance"]))
+        self.assertEqual(rows[0][1], august["inflows"]["invoice"])
+        self.assertGreaterEqual(august["inflows"]["invoice"], 300.0)
+        self.assertLessEqual(august["outflow"], -1000.0)
+
+    def test_board_report_shows_the_balance(self):
+        self.env["service.forecast.manual"].create(
+            {"name": "Rent", "direction": "out", "amount": 1234.0, "date_start": date(2025, 8, 5)}
+        )
+        self._generate()
+        action = self.Line.with_user(self.manager).action_print_board_report()
+        self.assertEqual(action["report_name"], "service_management.report_service_forecast_board")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("service_management.service_forecast_report_board", self.company.ids)[0]
+            .decode()
+        )
+        self.assertIn("Cash Forecast", html)
+        balance = self._summary_by_month("expected")[1][date(2025, 8, 1)]["balance"]
+        self.assertIn(f"{abs(balance):,.2f}", html)
+
+    def test_cron_recomputes_every_company(self):
+        self.env["service.forecast.manual"].create(
+            {"name": "Rent", "direction": "out", "amount": 1000.0, "date_start": fields.Date.today()}
+        )
+        self.Line._cron_generate()
+        self.assertTrue(self.Line.search([("source", "=", "manual"), ("company_id", "=", self.company.id)]))
