@@ -5,3 +5,4 @@ from . import warranty
 from . import dunning
 from . import rpc
 from . import text
+from . import wording

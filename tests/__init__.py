@@ -41,3 +41,6 @@ from . import test_bounds
 from . import test_billing_undo
 from . import test_rpc_api
 from . import test_access_roles
+from . import test_office_billing
+from . import test_office_billing_ui
+from . import test_office_documents
