@@ -39,7 +39,7 @@ class AccountMove(models.Model):
 
     service_source = fields.Selection(
         [("contract", "Contract Periods"), ("interventions", "Interventions")],
-        string="Billed From",
+        string="Source",
         compute="_compute_service_billing_summary",
         help="What the service billing run invoiced: contract periods or finished interventions.",
     )
@@ -72,19 +72,26 @@ class AccountMove(models.Model):
         "service_billing",
         "invoice_line_ids.service_period_start",
         "invoice_line_ids.service_period_end",
-        "invoice_line_ids.service_intervention_id",
+        "invoice_line_ids.service_intervention_id.actual_end",
     )
-    @api.depends_context("lang")
+    @api.depends_context("lang", "tz")
     def _compute_service_billing_summary(self):
         for move in self:
             lines = move.invoice_line_ids.filtered("service_period_start")
-            move.service_period_label = (
-                move._service_format_period(
+            # work billed per intervention: the days it was done
+            work_days = [
+                fields.Datetime.context_timestamp(move, end).date()
+                for end in move.invoice_line_ids.service_intervention_id.mapped("actual_end")
+                if end
+            ]
+            if lines:
+                move.service_period_label = move._service_format_period(
                     min(lines.mapped("service_period_start")), max(lines.mapped("service_period_end"))
                 )
-                if lines
-                else False
-            )
+            elif work_days:
+                move.service_period_label = move._service_format_period(min(work_days), max(work_days))
+            else:
+                move.service_period_label = False
             if not move.service_billing:
                 move.service_source = False
             elif move.invoice_line_ids.service_intervention_id:

@@ -116,6 +116,7 @@ class TestBillingClerkScreens(BillingCommon):
         invoice = intervention.invoice_id
         self.assertAlmostEqual(invoice.amount_untaxed, amount)
         self.assertEqual(invoice.service_source, "interventions")
+        self.assertEqual(invoice.service_period_label, "03/10/2025", "the day the work was done")
         self.assertEqual(intervention.billing_amount, 0.0, "nothing left to bill")
 
 
