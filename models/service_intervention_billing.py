@@ -70,6 +70,7 @@ class ServiceIntervention(models.Model):
                 intervention.invoice_state = "covered"
 
     @api.depends("invoice_state", "service_order_id.is_done", "contract_id.billing_rule", "actual_end")
+    @api.depends("invoice_state", "actual_duration", "part_ids.quantity", "part_ids.price_unit", "part_ids.covered")
     def _compute_billing_amount(self):
         to_bill = self.filtered(lambda intervention: intervention.invoice_state == "to_invoice")
         (self - to_bill).billing_amount = 0.0
@@ -88,6 +89,9 @@ class ServiceIntervention(models.Model):
                 vals.get("quantity", 0.0) * vals.get("price_unit", 0.0) for vals in vals_list
             )
 
+    @api.depends(
+        "invoice_state", "actual_end", "contract_id.billing_rule", "service_order_id", "service_order_id.is_done"
+    )
     def _compute_billing_due(self):
         due = self.filtered_domain(self._get_billing_due_domain(fields.Date.context_today(self)))
         for intervention in self:

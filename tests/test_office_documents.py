@@ -297,3 +297,11 @@ class TestCoverageReasonLanguage(BillingCommon):
             intervention.with_context(lang="fr_FR").coverage_reason, f"Main-d'œuvre incluse dans {contract.name}"
         )
         self.assertEqual(intervention.with_context(lang="en_US").coverage_reason, f"Labour included in {contract.name}")
+
+    def test_french_buttons_are_verbs_and_dates_are_nouns(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["service_management"], ["fr_FR"], overwrite=True)
+        views = self.env["service.intervention"].with_context(lang="fr_FR").get_views([(False, "form")])
+        self.assertIn('string="Démarrer"', views["views"]["form"]["arch"])
+        fields_fr = self.env["service.equipment.warranty"].with_context(lang="fr_FR").fields_get(["date_start"])
+        self.assertEqual(fields_fr["date_start"]["string"], "Date de début")
