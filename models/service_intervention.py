@@ -83,7 +83,7 @@ class ServiceIntervention(models.Model):
     )
     priority = fields.Selection(PRIORITIES, default="1", required=True, tracking=True)
     description = fields.Html(string="Customer's Complaint")
-    work_done = fields.Html(string="Work Done", help="What the technician did, printed on the intervention report.")
+    work_done = fields.Html(help="What the technician did, printed on the intervention report.")
     stage_id = fields.Many2one(
         "service.intervention.stage",
         default=lambda self: self._get_stage("new"),
