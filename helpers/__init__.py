@@ -6,3 +6,4 @@ from . import dunning
 from . import rpc
 from . import text
 from . import sla
+from . import wording

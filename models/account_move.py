@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from odoo.addons.service_management.helpers import billing
 
@@ -36,6 +37,18 @@ class AccountMove(models.Model):
         help="End of the next month whose share of the deferred revenue is still to be recognised.",
     )
 
+    service_source = fields.Selection(
+        [("contract", "Contract Periods"), ("interventions", "Interventions")],
+        string="Source",
+        compute="_compute_service_billing_summary",
+        help="What the service billing run invoiced: contract periods or finished interventions.",
+    )
+    service_period_label = fields.Char(
+        string="Period",
+        compute="_compute_service_billing_summary",
+        help="The service periods this invoice bills, in the reader's date format.",
+    )
+
     def init(self):
         # one recognition entry per invoice and month, even with two workers
         self.env.cr.execute(
@@ -55,6 +68,44 @@ class AccountMove(models.Model):
         for move in self:
             move.service_deferral_entry_count = counts.get(move, 0)
 
+    @api.depends(
+        "service_billing",
+        "invoice_line_ids.service_period_start",
+        "invoice_line_ids.service_period_end",
+        "invoice_line_ids.service_intervention_id.actual_end",
+    )
+    @api.depends_context("lang", "tz")
+    def _compute_service_billing_summary(self):
+        for move in self:
+            lines = move.invoice_line_ids.filtered("service_period_start")
+            # work billed per intervention: the days it was done
+            work_days = [
+                fields.Datetime.context_timestamp(move, end).date()
+                for end in move.invoice_line_ids.service_intervention_id.mapped("actual_end")
+                if end
+            ]
+            if lines:
+                move.service_period_label = move._service_format_period(
+                    min(lines.mapped("service_period_start")), max(lines.mapped("service_period_end"))
+                )
+            elif work_days:
+                move.service_period_label = move._service_format_period(min(work_days), max(work_days))
+            else:
+                move.service_period_label = False
+            if not move.service_billing:
+                move.service_source = False
+            elif move.invoice_line_ids.service_intervention_id:
+                move.service_source = "interventions"
+            else:
+                move.service_source = "contract" if move.service_contract_id else False
+
+    def _service_format_period(self, date_from, date_to):
+        """``date_from - date_to`` in the reader's date format (one date when they are the same day)."""
+        start = format_date(self.env, date_from)
+        if not date_to or date_to == date_from:
+            return start
+        return self.env._("%(start)s to %(end)s", start=start, end=format_date(self.env, date_to))
+
     def unlink(self):
         # posted invoices cannot be deleted: Odoo refuses them below, and their periods stay billed
         self.filtered(lambda move: move.state != "posted")._service_release_billed_periods()
@@ -66,21 +117,75 @@ class AccountMove(models.Model):
         return True if res is None else res
 
     def action_service_post_send(self):
-        """Post the selected draft invoices and queue them for e-mail with their PDF."""
+        """Post the selected draft invoices and queue them for e-mail with their PDF.
+
+        An invoice whose e-invoice (Factur-X, UBL) cannot be made stays a draft, and the
+        message names it with the reasons; the others are posted and sent.
+        """
         self.env["service.contract"]._check_billing_access()
         if any(move.state != "draft" or not move.is_sale_document() for move in self):
             raise UserError(self.env._("Only draft customer invoices can be posted and sent."))
-        self.action_post()
-        self._service_queue_sending()
+        edi_errors = self._service_get_edi_errors()
+        to_send = self.filtered(lambda move: move not in edi_errors)
+        to_send.action_post()
+        to_send._service_queue_sending()
+        if not edi_errors:
+            if len(to_send) == 1:
+                message = self.env._("%(invoice)s posted; its e-mail is being sent.", invoice=to_send.name)
+            else:
+                message = self.env._("%(count)s invoices posted; their e-mails are being sent.", count=len(to_send))
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {"type": "success", "message": message, "next": {"type": "ir.actions.act_window_close"}},
+            }
+        reasons = "\n".join(
+            self.env._(
+                "%(invoice)s (%(customer)s), %(format)s: %(errors)s",
+                invoice=move.display_name,
+                customer=move.partner_id.display_name,
+                format=edi_format,
+                errors="; ".join(errors),
+            )
+            for move, (edi_format, errors) in edi_errors.items()
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "type": "success",
-                "message": self.env._("%(count)s invoices posted; their e-mails are being sent.", count=len(self)),
+                "type": "danger",
+                "sticky": True,
+                "title": self.env._("No e-invoice could be made"),
+                "message": self.env._(
+                    "%(reasons)s\nThese invoices stay drafts: complete what is missing and post them again. "
+                    "%(count)s other invoices posted; their e-mails are being sent.",
+                    reasons=reasons,
+                    count=len(to_send),
+                ),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
+
+    def _service_get_edi_errors(self):
+        """``{invoice: (format name, [reasons])}`` of the invoices whose e-invoice cannot be made.
+
+        The format is the customer's (Factur-X for a French customer); the reasons are those of
+        Odoo's e-invoicing, which would otherwise send the PDF without its XML.
+        """
+        errors_by_move = {}
+        ubl_formats = self.env["res.partner"]._get_ubl_cii_formats()
+        for move in self:
+            partner = move.partner_id.commercial_partner_id.with_company(move.company_id)
+            edi_format = partner.invoice_edi_format
+            if edi_format not in ubl_formats:
+                continue
+            builder = partner._get_edi_builder(edi_format)  # an empty model, or None for an unknown format
+            if builder is None:
+                continue
+            errors = builder._export_invoice(move)[1]
+            if errors:
+                errors_by_move[move] = (builder._description, [str(error) for error in errors])
+        return errors_by_move
 
     def action_view_service_deferral_entries(self):
         self.ensure_one()

@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.service_management.helpers import indexation, recurrence, rpc, text
+from odoo.addons.service_management.helpers import indexation, recurrence, rpc, text, wording
 from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
 
 RECURRENCE_UNITS = [
@@ -696,3 +696,47 @@ class ServiceContract(models.Model):
     def _has_revision_blocked_activity(self):
         activity_type = self.env.ref("service_management.mail_activity_type_revision_blocked")
         return bool(self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+
+    # ------------------------------------------------------------------
+    # Wording of the contract document
+    # ------------------------------------------------------------------
+    def _get_duration_label(self):
+        """``5 years``, ``18 mois``: the contract's duration in the language of the environment."""
+        self.ensure_one()
+        return wording.format_duration(self.duration_value, self.duration_unit, self.env.lang)
+
+    def _get_notice_label(self):
+        """``1 day``, ``90 jours``: the notice period."""
+        self.ensure_one()
+        return wording.format_duration(self.notice_period_days, "daily", self.env.lang)
+
+    def _get_renewal_label(self):
+        """``Tacit renewal for 1 year`` or ``No tacit renewal``."""
+        self.ensure_one()
+        if not self.auto_renew:
+            return self.env._("No tacit renewal")
+        return self.env._(
+            "Tacit renewal for %(duration)s",
+            duration=wording.format_duration(self.renewal_value, self.renewal_unit, self.env.lang),
+        )
+
+    def _get_recurrence_label(self):
+        """``every month``, ``every 3 months``, ``tous les mois``: how often the contract is billed."""
+        self.ensure_one()
+        count = self.recurring_interval
+        unit = self.recurring_rule_type
+        if count == 1:
+            return {
+                "daily": self.env._("every day"),
+                "weekly": self.env._("every week"),
+                "monthly": self.env._("every month"),
+                "quarterly": self.env._("every quarter"),
+                "yearly": self.env._("every year"),
+            }[unit]
+        return {
+            "daily": self.env._("every %(count)s days", count=count),
+            "weekly": self.env._("every %(count)s weeks", count=count),
+            "monthly": self.env._("every %(count)s months", count=count),
+            "quarterly": self.env._("every %(count)s quarters", count=count),
+            "yearly": self.env._("every %(count)s years", count=count),
+        }[unit]

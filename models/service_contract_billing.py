@@ -423,8 +423,13 @@ class ServiceContract(models.Model):
         for months in (4, 2, 0):
             day = today - relativedelta(months=months)
             contracts._bill_periodic(day)
+            # an invoice bills only work done by its date
             Intervention.search(
-                [("company_id", "=", company.id), *Intervention._get_billing_due_domain(day)]
+                [
+                    ("company_id", "=", company.id),
+                    ("actual_end", "<", fields.Datetime.to_datetime(day + relativedelta(days=1))),
+                    *Intervention._get_billing_due_domain(day),
+                ]
             )._bill_interventions(day)
         invoices = env["account.move"].search(
             [("company_id", "=", company.id), ("service_billing", "=", True), ("state", "=", "posted")],

@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
+from odoo.tools import format_date, format_datetime
 from odoo.tools.pdf import merge_pdf
 
 from ..helpers import rpc
@@ -70,7 +70,9 @@ class ServiceDunningRun(models.Model):
     @api.depends("company_id", "date")
     def _compute_display_name(self):
         for run in self:
-            run.display_name = self.env._("Dunning %(date)s", date=fields.Date.to_string(run.date) if run.date else "")
+            run.display_name = self.env._(
+                "Dunning of %(date)s", date=format_date(self.env, run.date) if run.date else ""
+            )
 
     @api.depends("line_ids.amount_due", "line_ids.charges_amount", "line_ids.charge_move_id")
     def _compute_totals(self):

@@ -48,6 +48,11 @@ class ServiceDunningRunLine(models.Model):
     charges_amount = fields.Monetary(string="Charges", compute="_compute_amounts", store=True)
     total_amount = fields.Monetary(string="Total Claimed", compute="_compute_amounts", store=True)
     channels = fields.Char(compute="_compute_channels")
+    invoice_summary = fields.Char(
+        string="Overdue Invoices",
+        compute="_compute_invoice_summary",
+        help="The customer's overdue invoices in this run, with their days late.",
+    )
     charge_move_id = fields.Many2one("account.move", string="Charge Invoice", readonly=True, check_company=True)
     note = fields.Char()
 
@@ -88,6 +93,14 @@ class ServiceDunningRunLine(models.Model):
         for line in self:
             line.channels = ", ".join(line.level_id._get_channel_labels()) if line.level_id else ""
 
+    @api.depends("item_ids.move_id", "item_ids.days_late")
+    def _compute_invoice_summary(self):
+        for line in self:
+            line.invoice_summary = ", ".join(
+                self.env._("%(invoice)s (%(days)s d)", invoice=item.move_id.name, days=item.days_late)
+                for item in line.item_ids.sorted(lambda item: (-item.days_late, item.id))
+            )
+
     def write(self, vals):
         if {"level_id", "state", "postpone_date"} & set(vals) and any(
             line.run_id.state in ("executing", "done") for line in self
@@ -109,6 +122,13 @@ class ServiceDunningRunLine(models.Model):
         self.write({"state": "to_do", "postpone_date": False})
         return True
 
+    def action_preview_letter(self):
+        """Open this customer's letter, as it will be printed, in the browser."""
+        self.ensure_one()
+        action = self.env.ref("service_management.action_report_service_dunning_letter").report_action(self)
+        action["report_type"] = "qweb-html"
+        return action
+
     def action_open_partner(self):
         self.ensure_one()
         return {
@@ -117,6 +137,35 @@ class ServiceDunningRunLine(models.Model):
             "res_id": self.partner_id.id,
             "view_mode": "form",
         }
+
+    def _get_letter_bank_account(self):
+        """The company's bank account printed on the letter: its first bank journal's, else its own first one."""
+        self.ensure_one()
+        journal = self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "bank"),
+                ("bank_account_id", "!=", False),
+            ],
+            limit=1,
+        )
+        return journal.bank_account_id or self.company_id.partner_id.bank_ids[:1]
+
+    def _get_letter_payment_reference(self):
+        """What the customer writes on his transfer: the invoices' payment references."""
+        self.ensure_one()
+        moves = self.item_ids.move_id
+        return ", ".join(move.payment_reference or move.name for move in moves)
+
+    def _get_letter_salutation(self):
+        """``Dear Sir or Madam,`` or ``Dear Mr Martin,`` in the customer's language."""
+        self.ensure_one()
+        contact = self.partner_id
+        if contact.is_company or not contact.title:
+            return self.env._("Dear Sir or Madam,")
+        return self.env._(
+            "Dear %(title)s %(name)s,", title=contact.title.shortcut or contact.title.name, name=contact.name
+        )
 
     def _get_legal_mentions(self):
         """The French legal mentions printed on letters (art. L441-10 of the Code de commerce)."""

@@ -27,7 +27,7 @@ class ServiceEquipmentWarranty(models.Model):
         help="The manufacturer or supplier who honours the warranty.",
     )
     reference = fields.Char(help="Warranty certificate or claim reference.")
-    date_start = fields.Date(string="Start", required=True)
+    date_start = fields.Date(string="Start Date", required=True)
     date_end = fields.Date(string="End", required=True)
     cover_labour = fields.Boolean(string="Labour", default=True)
     cover_parts = fields.Boolean(string="Parts", default=True)

@@ -88,7 +88,8 @@ class ServiceIntervention(models.Model):
         readonly=True, copy=False, help="The visit of the contract's preventive plan this intervention carries out."
     )
     priority = fields.Selection(PRIORITIES, default="1", required=True, tracking=True)
-    description = fields.Html()
+    description = fields.Html(string="Customer's Complaint")
+    work_done = fields.Html(help="What the technician did, printed on the intervention report.")
     stage_id = fields.Many2one(
         "service.intervention.stage",
         default=lambda self: self._get_stage("new"),
@@ -117,7 +118,24 @@ class ServiceIntervention(models.Model):
         store=True,
         help="Whether the labour of this intervention is charged, decided from the contract and the warranties.",
     )
-    coverage_reason = fields.Char(compute="_compute_coverage", store=True)
+    coverage_reason_code = fields.Selection(
+        [
+            ("warranty", "Warranty"),
+            ("preventive", "Preventive Visit of the Contract"),
+            ("contract_labour", "Labour Included in the Contract"),
+            ("contract_billable", "Billable under the Contract"),
+            ("none", "No Contract or Warranty"),
+        ],
+        compute="_compute_coverage",
+        store=True,
+        string="Coverage Rule",
+    )
+    coverage_warranty_id = fields.Many2one(
+        "service.equipment.warranty", compute="_compute_coverage", store=True, string="Covering Warranty"
+    )
+    coverage_reason = fields.Char(
+        compute="_compute_coverage_reason", help="Why the labour is covered or billable, in the reader's language."
+    )
     part_ids = fields.One2many("service.intervention.part", "intervention_id", string="Parts Used")
     can_edit_prices = fields.Boolean(compute="_compute_can_edit_prices")
     # on site: checklist, photos, signature, payments, report
@@ -236,26 +254,57 @@ class ServiceIntervention(models.Model):
     )
     def _compute_coverage(self):
         for intervention in self:
-            intervention.coverage, intervention.coverage_reason = intervention._get_coverage_decision()
+            decision = intervention._get_coverage_decision()
+            intervention.coverage = decision["coverage"]
+            intervention.coverage_reason_code = decision["code"]
+            intervention.coverage_warranty_id = decision.get("warranty")
+
+    @api.depends("coverage_reason_code", "coverage_warranty_id", "contract_id", "equipment_id")
+    @api.depends_context("lang")
+    def _compute_coverage_reason(self):
+        for intervention in self:
+            intervention.coverage_reason = intervention._get_coverage_reason_label()
 
     def _get_coverage_decision(self):
-        """``(coverage, reason)``: a warranty in force, then the contract's lines, else billable."""
+        """``{'coverage', 'code', 'warranty'}``: a warranty in force, then the contract's lines, else billable.
+
+        Only the code is decided here; the reason is worded when displayed, in the reader's language.
+        """
         self.ensure_one()
         warranty = self._get_warranties_in_force().filtered("cover_labour")[:1]
         if warranty:
-            return "warranty", self.env._(
-                "%(warranty)s of %(equipment)s", warranty=warranty.display_name, equipment=self.equipment_id.name
-            )
+            return {"coverage": "warranty", "code": "warranty", "warranty": warranty.id}
         lines = self.contract_id.line_ids
         if self.equipment_id:
             lines = lines.filtered(lambda line: self.equipment_id in line.equipment_ids)
         if self.intervention_type == "preventive" and lines.filtered("visits_per_year"):
-            return "contract", self.env._("Preventive visit planned by %(contract)s", contract=self.contract_id.name)
+            return {"coverage": "contract", "code": "preventive"}
         if lines.filtered(lambda line: line.cover_labour == "included"):
-            return "contract", self.env._("Labour included in %(contract)s", contract=self.contract_id.name)
+            return {"coverage": "contract", "code": "contract_labour"}
         if self.contract_id:
-            return "billable", self.env._("Labour is billable under %(contract)s", contract=self.contract_id.name)
-        return "billable", self.env._("No contract or warranty covers this work")
+            return {"coverage": "billable", "code": "contract_billable"}
+        return {"coverage": "billable", "code": "none"}
+
+    def _get_coverage_reason_label(self):
+        """The coverage reason worded from its code, in the language of the environment."""
+        self.ensure_one()
+        code = self.coverage_reason_code
+        contract = self.contract_id.name
+        if code == "warranty":
+            return self.env._(
+                "%(warranty)s of %(equipment)s",
+                warranty=self.coverage_warranty_id.display_name,
+                equipment=self.equipment_id.name,
+            )
+        if code == "preventive":
+            return self.env._("Preventive visit planned by %(contract)s", contract=contract)
+        if code == "contract_labour":
+            return self.env._("Labour included in %(contract)s", contract=contract)
+        if code == "contract_billable":
+            return self.env._("Labour is billable under %(contract)s", contract=contract)
+        if code == "none":
+            return self.env._("No contract or warranty covers this work")
+        return False
 
     def _get_warranties_in_force(self):
         """Warranties of the equipment on the day of the work (actual, else planned, else call date)."""

@@ -42,6 +42,12 @@ class ServiceIntervention(models.Model):
         search="_search_billing_due",
         help="To invoice, and its billing rule says now: its service order is finished, or its month is over.",
     )
+    billing_amount = fields.Monetary(
+        string="Amount to Bill",
+        compute="_compute_billing_amount",
+        currency_field="company_currency_id",
+        help="Untaxed amount the billing run would invoice for this finished work, at today's prices.",
+    )
     billing_error = fields.Text(readonly=True, copy=False)
     billing_error_date = fields.Datetime(readonly=True, copy=False)
 
@@ -71,6 +77,28 @@ class ServiceIntervention(models.Model):
                 intervention.invoice_state = "covered"
 
     @api.depends("invoice_state", "service_order_id.is_done", "contract_id.billing_rule", "actual_end")
+    @api.depends("invoice_state", "actual_duration", "part_ids.quantity", "part_ids.price_unit", "part_ids.covered")
+    def _compute_billing_amount(self):
+        to_bill = self.filtered(lambda intervention: intervention.invoice_state == "to_invoice")
+        (self - to_bill).billing_amount = 0.0
+        rates = {
+            (rate.company_id, rate.intervention_type): rate.product_id
+            for rate in self.env["service.labour.rate"].search([("company_id", "in", to_bill.company_id.ids)])
+        }
+        cache = {}
+        for intervention in to_bill:
+            invoice_vals = {"currency_id": intervention.company_id.currency_id.id}
+            try:
+                vals_list = intervention._prepare_invoice_line_vals(intervention.partner_id, invoice_vals, rates, cache)
+            except UserError:
+                vals_list = []
+            intervention.billing_amount = sum(
+                vals.get("quantity", 0.0) * vals.get("price_unit", 0.0) for vals in vals_list
+            )
+
+    @api.depends(
+        "invoice_state", "actual_end", "contract_id.billing_rule", "service_order_id", "service_order_id.is_done"
+    )
     def _compute_billing_due(self):
         due = self.filtered_domain(self._get_billing_due_domain(fields.Date.context_today(self)))
         for intervention in self:

@@ -57,3 +57,6 @@ from . import test_portal_tours
 from . import test_cash_forecast
 from . import test_service_kpi
 from . import test_dashboard_tour
+from . import test_office_billing
+from . import test_office_billing_ui
+from . import test_office_documents

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import Command
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 
 @tagged("post_install", "-at_install")
@@ -16,7 +16,7 @@ class TestDunningUi(HttpCase):
                 "level_ids": [
                     Command.create(
                         {
-                            "name": "Tour letter",
+                            "name": "Second reminder with recovery indemnity",
                             "days": 10,
                             "send_email": True,
                             "print_letter": True,
@@ -63,10 +63,17 @@ class TestDunningUi(HttpCase):
         invoices.action_post()
         run = env["service.dunning.run"].create({"company_id": company.id, "date": day})
         run.action_compute()
+        controller = new_test_user(
+            env,
+            login="credit_tour",
+            groups="service_management.group_service_credit_controller",
+            company_id=company.id,
+            company_ids=[company.id],
+        )
         self.start_tour(
             f"/odoo/action-service_management.service_dunning_run_action/{run.id}",
             "service_dunning_run_tour",
-            login="admin",
+            login=controller.login,
         )
         self.assertEqual(run.state, "executing", "the button leaves the work to the background job")
         to_do = run.line_ids.filtered(lambda line: line.state == "to_do")
