@@ -1,3 +1,5 @@
+from . import ir_http
+from . import product_template
 from . import res_company
 from . import service_company_sequence_mixin
 from . import res_config_settings

@@ -132,6 +132,9 @@ class ServiceIntervention(models.Model):
     signed_on = fields.Datetime(copy=False, readonly=True)
     site_address = fields.Char(compute="_compute_site_map_url")
     site_map_url = fields.Char(string="Map", compute="_compute_site_map_url")
+    site_phone = fields.Char(
+        compute="_compute_site_phone", help="The site's phone number, else the customer's, to call before coming."
+    )
     equipment_history = fields.Html(string="Last Interventions", compute="_compute_equipment_history", sanitize=False)
     payment_ids = fields.One2many("account.payment", "service_intervention_id", string="Payments", readonly=True)
     payment_count = fields.Integer(compute="_compute_collected_amount")
@@ -290,6 +293,11 @@ class ServiceIntervention(models.Model):
             intervention.site_map_url = (
                 f"https://www.openstreetmap.org/search?query={quote_plus(address)}" if address else False
             )
+
+    @api.depends("site_id.phone", "partner_id.phone")
+    def _compute_site_phone(self):
+        for intervention in self:
+            intervention.site_phone = intervention.site_id.phone or intervention.partner_id.phone
 
     @api.depends("equipment_id")
     def _compute_equipment_history(self):

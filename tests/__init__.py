@@ -41,3 +41,4 @@ from . import test_bounds
 from . import test_billing_undo
 from . import test_rpc_api
 from . import test_access_roles
+from . import test_home_action

@@ -36,7 +36,9 @@ class TestInterventionCompletion(ServiceCommon):
         self.assertEqual(intervention.state, "done")
         self.assertEqual(intervention.report_state, "pending", "the form says the report is on its way")
         self.assertFalse(
-            self.env["ir.attachment"].search([("res_model", "=", "service.intervention"), ("res_id", "=", intervention.id)])
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "service.intervention"), ("res_id", "=", intervention.id)]
+            )
         )
         cron = self.env.ref("service_management.ir_cron_service_intervention_report")
         self.assertTrue(
@@ -168,7 +170,9 @@ class TestInterventionReportMail(PdfReportCase, ServiceCommon):
         Intervention._cron_send_intervention_reports(batch_size=2)
         self.assertEqual(set(interventions.mapped("report_state")), {"sent"})
         self.assertEqual(len(self._report_attachments(interventions)), 3)
-        mails = self.env["mail.mail"].search([("model", "=", "service.intervention"), ("res_id", "in", interventions.ids)])
+        mails = self.env["mail.mail"].search(
+            [("model", "=", "service.intervention"), ("res_id", "in", interventions.ids)]
+        )
         self.assertEqual(sorted(mails.mapped("res_id")), sorted(interventions.ids), "one e-mail per intervention")
 
     def test_report_emailed_to_the_customer_with_the_pdf(self):
@@ -195,7 +199,9 @@ class TestInterventionReportMail(PdfReportCase, ServiceCommon):
         intervention.checklist_line_ids.answer_yes_no = "yes"
         intervention.with_user(self.technician).action_done()
         self.assertEqual(intervention.state, "done")
-        self.assertFalse(self.env["mail.mail"].search([("res_id", "=", intervention.id), ("model", "=", "service.intervention")]))
+        self.assertFalse(
+            self.env["mail.mail"].search([("res_id", "=", intervention.id), ("model", "=", "service.intervention")])
+        )
         self.env["service.intervention"]._cron_send_intervention_reports()
         self.assertEqual(intervention.report_state, "sent")
 

@@ -32,7 +32,15 @@ class TestInterventionPhoneTour(HttpCase):
                 "city": "Lyon",
             }
         )
-        self.env["product.product"].create({"name": "Tour Door Contact", "type": "consu", "list_price": 42.0})
+        self.env["product.product"].create(
+            {
+                "name": "Tour Door Contact",
+                "default_code": "TDC-42",
+                "type": "consu",
+                "list_price": 42.0,
+                "is_service_spare_part": True,
+            }
+        )
         self.env["service.checklist.template"].create(
             {
                 "name": "Breakdown",
