@@ -1,4 +1,6 @@
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+
+import pytz
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -582,19 +584,62 @@ class TestDispatchBoardTour(HttpCase):
             tz="Europe/Paris",
         )
         technician.service_zone_ids = zone
-        customer = self.env["res.partner"].create({"name": "Tour Dispatch Customer", "is_company": True})
+        dispatcher = new_test_user(
+            self.env,
+            login="tour_dispatcher",
+            name="Tour Dispatcher",
+            groups="service_management.group_service_user",
+            company_id=company.id,
+            company_ids=[company.id],
+            tz="Europe/Paris",
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Dispatch Customer", "is_company": True, "company_id": company.id}
+        )
+        service = self.env["product.product"].create({"name": "Tour Lift Care", "type": "service"})
+        contract = self.env["service.contract"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": company.id,
+                "date_start": fields.Date.today() - timedelta(days=30),
+                "duration_value": 1,
+                "duration_unit": "yearly",
+                "sla_response_hours": 4,
+                "sla_resolution_hours": 24,
+                "line_ids": [Command.create({"product_id": service.id, "quantity": 1, "price_unit": 100.0})],
+            }
+        )
+        contract.action_start()
         call = self.env["service.intervention"].create(
-            {"partner_id": customer.id, "company_id": company.id, "zone_id": zone.id, "priority": "3"}
+            {
+                "partner_id": customer.id,
+                "company_id": company.id,
+                "zone_id": zone.id,
+                "priority": "3",
+                "contract_id": contract.id,
+                "planned_duration": 2.0,
+            }
         )
-        self.start_tour(
-            "/odoo/action-service_management.service_dispatch_board_action",
-            "service_dispatch_board_tour",
-            login="admin",
+        self.assertTrue(call.resolution_deadline)
+        today = fields.Date.context_today(call.with_user(dispatcher))
+        next_wednesday = today - timedelta(days=today.weekday()) + timedelta(days=9)
+        # the technician's Wednesday starts with a job from 08:00 to 09:00; the company's hours are 8-12, 13-17
+        paris = pytz.timezone("Europe/Paris")
+        self.env["service.intervention"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Tour Booked Customer"}).id,
+                "company_id": company.id,
+                "zone_id": zone.id,
+                "user_id": technician.id,
+                "planned_start": paris.localize(datetime.combine(next_wednesday, time(8, 0)))
+                .astimezone(pytz.utc)
+                .replace(tzinfo=None),
+            }
         )
-        admin = self.env.ref("base.user_admin")
-        today = fields.Date.context_today(call.with_user(admin))
-        wednesday = today - timedelta(days=today.weekday()) + timedelta(days=2)
+        self.start_tour("/odoo", "service_dispatch_board_tour", login="tour_dispatcher")
         call.invalidate_recordset()
         self.assertEqual(call.user_id, technician)
         self.assertEqual(call.state, "planned")
-        self.assertEqual(fields.Datetime.context_timestamp(call.with_user(admin), call.planned_start).date(), wednesday)
+        local_start = fields.Datetime.context_timestamp(call.with_user(dispatcher), call.planned_start)
+        self.assertEqual(local_start.date(), next_wednesday)
+        self.assertEqual((local_start.hour, local_start.minute), (9, 0), "the first free two hours after 08:00-09:00")

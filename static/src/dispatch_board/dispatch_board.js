@@ -102,7 +102,7 @@ export class DispatchBoard extends Component {
     /**
      * The hours of work planned for a technician on a day, as lead or helper.
      */
-    load(technicianId, date) {
+    dayLoad(technicianId, date) {
         return this.cellCards(technicianId, date)
             .filter((card) => card.state !== "cancelled")
             .reduce((total, card) => total + card.duration, 0);
