@@ -42,3 +42,4 @@ from . import test_billing_undo
 from . import test_rpc_api
 from . import test_access_roles
 from . import test_home_action
+from . import test_field_screens
