@@ -3,7 +3,7 @@ from urllib.parse import quote_plus
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, format_time
 
 from odoo.addons.service_management.models.service_contract_sla import PRIORITIES
 
@@ -132,6 +132,9 @@ class ServiceIntervention(models.Model):
     signed_on = fields.Datetime(copy=False, readonly=True)
     site_address = fields.Char(compute="_compute_site_map_url")
     site_map_url = fields.Char(string="Map", compute="_compute_site_map_url")
+    planned_time = fields.Char(
+        string="Time", compute="_compute_planned_time", help="The planned start time, in the user's timezone."
+    )
     site_phone = fields.Char(
         compute="_compute_site_phone", help="The site's phone number, else the customer's, to call before coming."
     )
@@ -292,6 +295,15 @@ class ServiceIntervention(models.Model):
             intervention.site_address = address
             intervention.site_map_url = (
                 f"https://www.openstreetmap.org/search?query={quote_plus(address)}" if address else False
+            )
+
+    @api.depends("planned_start")
+    @api.depends_context("tz", "lang")
+    def _compute_planned_time(self):
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        for intervention in self:
+            intervention.planned_time = intervention.planned_start and format_time(
+                self.env, intervention.planned_start, tz=tz, time_format="short"
             )
 
     @api.depends("site_id.phone", "partner_id.phone")
