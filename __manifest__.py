@@ -28,6 +28,7 @@
         "report/service_equipment_label_templates.xml",
         "report/service_contract_reports.xml",
         "report/service_contract_templates.xml",
+        "views/product_template_views.xml",
         "views/service_equipment_category_views.xml",
         "views/service_equipment_warranty_views.xml",
         "views/service_equipment_views.xml",

@@ -1,4 +1,6 @@
 from . import service_protected_fields_mixin
+from . import ir_http
+from . import product_template
 from . import res_company
 from . import service_company_sequence_mixin
 from . import res_config_settings

@@ -151,6 +151,7 @@ class ServiceContract(models.Model):
     sla_resolution_hours = fields.Float(string="Resolution Time (h)", help="Default time to fix.")
     amendment_ids = fields.One2many("service.contract.amendment", "contract_id", string="Amendments", readonly=True)
     amendment_count = fields.Integer(compute="_compute_amendment_count")
+    intervention_count = fields.Integer(compute="_compute_intervention_count")
     equipment_ids = fields.Many2many(
         "service.equipment",
         compute="_compute_equipment_ids",
@@ -238,6 +239,15 @@ class ServiceContract(models.Model):
         )
         for contract in self:
             contract.amendment_count = counts.get(contract, 0)
+
+    def _compute_intervention_count(self):
+        counts = dict(
+            self.env["service.intervention"]._read_group(
+                [("contract_id", "in", self.ids)], ["contract_id"], ["__count"]
+            )
+        )
+        for contract in self:
+            contract.intervention_count = counts.get(contract, 0)
 
     @api.depends("line_ids.equipment_ids")
     def _compute_equipment_ids(self):
@@ -398,6 +408,13 @@ class ServiceContract(models.Model):
         action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_contract_amendment_action")
         action["domain"] = [("contract_id", "=", self.id)]
         action["context"] = {"default_contract_id": self.id}
+        return action
+
+    def action_view_interventions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_intervention_action")
+        action["domain"] = [("contract_id", "=", self.id)]
+        action["context"] = {"default_contract_id": self.id, "default_partner_id": self.partner_id.id}
         return action
 
     def action_view_equipment(self):

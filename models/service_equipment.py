@@ -167,6 +167,23 @@ class ServiceEquipment(models.Model):
         action["context"] = {"default_equipment_id": self.id, "default_partner_id": self.partner_id.id}
         return action
 
+    def action_new_intervention(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Intervention"),
+            "res_model": "service.intervention",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_equipment_id": self.id,
+                "default_partner_id": self.partner_id.id,
+                "default_site_id": self.site_id.id,
+                "default_company_id": self.company_id.id,
+            },
+        }
+
     def action_view_contracts(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("service_management.service_contract_action")

@@ -3,7 +3,7 @@ from urllib.parse import quote_plus
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_datetime, format_time
 
 from odoo.addons.service_management.models.service_contract_sla import PRIORITIES
 from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
@@ -156,6 +156,12 @@ class ServiceIntervention(models.Model):
     signed_on = fields.Datetime(copy=False, readonly=True)
     site_address = fields.Char(compute="_compute_site_map_url")
     site_map_url = fields.Char(string="Map", compute="_compute_site_map_url")
+    planned_time = fields.Char(
+        string="Time", compute="_compute_planned_time", help="The planned start time, in the user's timezone."
+    )
+    site_phone = fields.Char(
+        compute="_compute_site_phone", help="The site's phone number, else the customer's, to call before coming."
+    )
     equipment_history = fields.Html(string="Last Interventions", compute="_compute_equipment_history", sanitize=False)
     payment_ids = fields.One2many(
         "account.payment", "service_intervention_id", string="Payments", readonly=True, groups=PRICE_GROUPS
@@ -164,6 +170,13 @@ class ServiceIntervention(models.Model):
     company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company Currency")
     collected_amount = fields.Monetary(
         string="Collected", compute="_compute_collected_amount", currency_field="company_currency_id"
+    )
+    report_state = fields.Selection(
+        [("pending", "Report Pending"), ("sent", "Report Attached")],
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Finishing queues the intervention report: a background job renders it, attaches it and e-mails it.",
     )
 
     def init(self):
@@ -341,6 +354,20 @@ class ServiceIntervention(models.Model):
                 f"https://www.openstreetmap.org/search?query={quote_plus(address)}" if address else False
             )
 
+    @api.depends("planned_start")
+    @api.depends_context("tz", "lang")
+    def _compute_planned_time(self):
+        tz = self.env.context.get("tz") or self.env.user.tz or "UTC"
+        for intervention in self:
+            intervention.planned_time = intervention.planned_start and format_time(
+                self.env, intervention.planned_start, tz=tz, time_format="short"
+            )
+
+    @api.depends("site_id.phone", "partner_id.phone")
+    def _compute_site_phone(self):
+        for intervention in self:
+            intervention.site_phone = intervention.site_id.phone or intervention.partner_id.phone
+
     @api.depends("equipment_id")
     def _compute_equipment_history(self):
         history = self._get_equipment_history()
@@ -474,9 +501,12 @@ class ServiceIntervention(models.Model):
         if any(intervention.state != "in_progress" for intervention in self):
             raise UserError(self.env._("Only an intervention in progress can be finished."))
         self._check_checklist_complete()
-        self._with_code_write().write({"actual_end": fields.Datetime.now(), "stage_id": self._get_stage("done").id})
-        # sudo: the report sent to the customer shows the prices, which the technician who finishes cannot read
-        self.sudo()._send_intervention_report()
+        self._with_code_write().write(
+            {"actual_end": fields.Datetime.now(), "stage_id": self._get_stage("done").id, "report_state": "pending"}
+        )
+        cron = self.env.ref("service_management.ir_cron_service_intervention_report", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
         return True
 
     def action_cancel(self):
@@ -600,25 +630,72 @@ class ServiceIntervention(models.Model):
     def _get_report_mail_template(self):
         return self.env.ref("service_management.mail_template_service_intervention_report", raise_if_not_found=False)
 
+    @api.model
+    def _cron_send_intervention_reports(self, batch_size=20):
+        """Render, attach and e-mail the reports of finished interventions, one batch per call.
+
+        Each batch is one transaction (the cron commits it after reporting progress): a run stopped halfway leaves
+        its batch pending and the next run does it again, so no report is attached or e-mailed twice.
+        """
+        domain = [("report_state", "=", "pending")]
+        interventions = self.search(domain, order="actual_end, id", limit=batch_size)
+        interventions._send_intervention_report()
+        self.env["ir.cron"]._notify_progress(done=len(interventions), remaining=self.search_count(domain))
+        return True
+
     def _send_intervention_report(self):
         """Attach the report to each intervention and e-mail it to customers who have an address; the e-mails
-        are queued, not sent while the technician waits."""
+        are queued. The reports are rendered in one call per language."""
+        if not self:
+            return
+        attachments = self.env["ir.attachment"].create(
+            [
+                {
+                    "name": intervention._get_report_filename(),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": intervention.id,
+                }
+                for intervention, content in self._render_report_pdfs().items()
+            ]
+        )
+        attachment_by_intervention = {attachment.res_id: attachment for attachment in attachments}
         template = self._get_report_mail_template()
         to_mail = self.filtered(lambda i: i.partner_id.email) if template else self.browse()
-        if to_mail:
-            to_mail.with_context(mail_notify_force_send=False).message_post_with_source(
-                template, message_type="comment", subtype_xmlid="mail.mt_comment"
+        for intervention in to_mail:
+            intervention.with_context(mail_notify_force_send=False).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                attachment_ids=attachment_by_intervention[intervention.id].ids,
             )
-        report = self.env.ref("service_management.action_report_service_intervention")
         for intervention in self - to_mail:
-            content, __ = report._render_qweb_pdf(report.report_name, intervention.ids)
             intervention.message_post(
                 body=self.env._(
                     "%(customer)s has no e-mail address: the intervention report was not sent.",
                     customer=intervention.partner_id.display_name,
                 ),
-                attachments=[(intervention._get_report_filename(), content)],
+                attachment_ids=attachment_by_intervention[intervention.id].ids,
             )
+        self.write({"report_state": "sent"})
+
+    def _render_report_pdfs(self):
+        """``{intervention: pdf bytes}``: one wkhtmltopdf call per customer language for the whole of ``self``,
+        the resulting PDF split per intervention; an intervention the split could not isolate is rendered alone."""
+        report = self.env.ref("service_management.action_report_service_intervention")
+        contents = {}
+        for lang, interventions in self.grouped(lambda i: i.partner_id.lang or self.env.lang).items():
+            report_lang = report.with_context(lang=lang)
+            streams = report_lang._render_qweb_pdf_prepare_streams(report.report_name, {}, res_ids=interventions.ids)
+            for intervention in interventions:
+                stream = streams.get(intervention.id, {}).get("stream")
+                if not stream:
+                    stream = report_lang._render_qweb_pdf_prepare_streams(
+                        report.report_name, {}, res_ids=intervention.ids
+                    )[intervention.id]["stream"]
+                contents[intervention] = stream.getvalue()
+        return contents
 
     def _get_report_filename(self):
         self.ensure_one()

@@ -26,7 +26,7 @@ class ServiceInterventionPart(models.Model):
         string="Part",
         required=True,
         check_company=True,
-        domain="[('type', '=', 'consu')]",
+        domain="[('is_service_spare_part', '=', True)]",
     )
     name = fields.Char(
         string="Description", compute="_compute_from_product", store=True, readonly=False, precompute=True

@@ -6,6 +6,7 @@ import pytz
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date, format_duration
 
 from odoo.addons.resource.models.utils import Intervals
 from odoo.addons.service_management.helpers import rpc
@@ -105,19 +106,54 @@ class ServiceIntervention(models.Model):
                     )
         return warnings
 
-    def _get_first_working_hour(self, user, day):
-        """The UTC datetime at which ``user`` starts working on ``day``: their first working hour, else 08:00."""
+    def _get_first_free_slot(self, user, day, duration=None):
+        """The UTC datetime at which this intervention could start for ``user`` on ``day``, else ``False``.
+
+        The first moment of the technician's working hours (their leaves removed, in their timezone) from which
+        ``duration`` hours (this intervention's planned duration by default) are free of their other open
+        interventions, as lead or helper; the lunch break may be worked through, the hours of today already gone
+        are not proposed.
+        """
+        self.ensure_one()
+        duration = timedelta(hours=duration or self.planned_duration or 1.0)
         calendar, resource, tz = self._get_technician_schedule(user)
+        if not calendar:
+            return False
+        calendar, resource = calendar.sudo(), resource.sudo()
         zone = pytz.timezone(tz)
         day_start = zone.localize(datetime.combine(day, time.min))
-        day_end = zone.localize(datetime.combine(day, time.max))
-        if calendar:
-            work = calendar.sudo()._work_intervals_batch(
-                day_start, day_end, resources=resource.sudo(), tz=zone, compute_leaves=False
-            )[resource.id]
-            for start, _stop, _attendance in work:
-                return start.astimezone(pytz.utc).replace(tzinfo=None)
-        return zone.localize(datetime.combine(day, time(8, 0))).astimezone(pytz.utc).replace(tzinfo=None)
+        day_end = zone.localize(datetime.combine(day + timedelta(days=1), time.min))
+        Resource = self.env["resource.resource"]
+        work = calendar._work_intervals_batch(day_start, day_end, resources=resource, tz=zone)[resource.id]
+        lunch = calendar._attendance_intervals_batch(day_start, day_end, resources=resource, tz=zone, lunch=True)
+        leaves = calendar._leave_intervals_batch(day_start, day_end, resources=resource, tz=zone)[resource.id]
+        free = (work | (lunch[resource.id] - leaves)) if work else work
+        # the hours of today already gone are not proposed; a past day may be planned to record work done
+        now = pytz.utc.localize(fields.Datetime.now())
+        busy = [(day_start, min(max(day_start, now), day_end), Resource)] if day >= now.astimezone(zone).date() else []
+        bookings = self.sudo().search(
+            [
+                ("id", "!=", self.id),
+                ("state", "not in", ("done", "cancelled")),
+                ("planned_start", "<", day_end.astimezone(pytz.utc).replace(tzinfo=None)),
+                ("planned_end", ">", day_start.astimezone(pytz.utc).replace(tzinfo=None)),
+                "|",
+                ("user_id", "=", user.id),
+                ("helper_ids", "in", user.id),
+            ]
+        )
+        busy += [
+            (pytz.utc.localize(booking.planned_start), pytz.utc.localize(booking.planned_end), Resource)
+            for booking in bookings
+        ]
+        slot_start = slot_stop = None
+        for start, stop, _records in free - Intervals(busy):
+            if start != slot_stop:  # intervals that touch (a morning, the lunch break) make one slot
+                slot_start = start
+            slot_stop = stop
+            if slot_stop - slot_start >= duration:
+                return slot_start.astimezone(pytz.utc).replace(tzinfo=None)
+        return False
 
     # ------------------------------------------------------------
     # Dispatch board
@@ -149,6 +185,61 @@ class ServiceIntervention(models.Model):
         ]
 
     @api.model
+    def _get_dispatch_schedules(self, technicians, days, tz):
+        """``{"<user id>_<date>": {"work": [[from, to]], "leaves": [[from, to, name]], "capacity": hours}}``.
+
+        Each technician's working hours and leaves of each day of ``days``, as hours of the day in the board's
+        timezone ``tz``; one call per working-hours calendar and timezone for all its technicians.
+        """
+        Resource = self.env["resource.resource"]
+        span_start = tz.localize(datetime.combine(days[0], time.min))
+        span_end = tz.localize(datetime.combine(days[-1] + timedelta(days=1), time.min))
+        groups = defaultdict(lambda: {"resources": Resource, "users": []})
+        for user in technicians:
+            calendar, resource, user_tz = self._get_technician_schedule(user)
+            if calendar:
+                groups[calendar, user_tz]["resources"] |= resource
+                groups[calendar, user_tz]["users"].append((user, resource))
+        schedules = {}
+        for (calendar, user_tz), group in groups.items():
+            calendar, resources = calendar.sudo(), group["resources"].sudo()
+            zone = pytz.timezone(user_tz)
+            work = calendar._work_intervals_batch(
+                span_start, span_end, resources=resources, tz=zone, compute_leaves=False
+            )
+            leaves = calendar._leave_intervals_batch(span_start, span_end, resources=resources, tz=zone)
+            for user, resource in group["users"]:
+                for day in days:
+                    day_start = tz.localize(datetime.combine(day, time.min))
+                    day_end = day_start + timedelta(days=1)
+                    window = Intervals([(day_start, day_end, Resource)])
+                    day_work = work[resource.id] & window
+                    day_leaves = leaves[resource.id] & window
+
+                    def hours(moment, day_start=day_start):
+                        return round((moment - day_start).total_seconds() / 3600, 2)
+
+                    schedules[f"{user.id}_{day.isoformat()}"] = {
+                        "work": [[hours(start), hours(stop)] for start, stop, _r in day_work],
+                        "leaves": [
+                            [hours(start), hours(stop), ", ".join(leave.name for leave in records if leave.name)]
+                            for start, stop, records in day_leaves
+                        ],
+                        "capacity": round(
+                            sum((stop - start).total_seconds() for start, stop, _r in day_work - day_leaves) / 3600, 2
+                        ),
+                    }
+        return schedules
+
+    @api.model
+    def _format_dispatch_moment(self, moment, tz):
+        """A UTC datetime as the board shows it: the user's date format and the time, in ``tz``."""
+        if not moment:
+            return ""
+        local = pytz.utc.localize(moment).astimezone(tz)
+        return f"{format_date(self.env, local.date())} {local:%H:%M}"
+
+    @api.model
     def _prepare_dispatch_card(self, intervention, tz, type_labels, priority_labels):
         start = end = False
         if intervention.planned_start:
@@ -170,6 +261,9 @@ class ServiceIntervention(models.Model):
             "zone_id": intervention.zone_id.id,
             "day": start and start.date().isoformat(),
             "time": start and f"{start:%H:%M} - {end:%H:%M}",
+            "start_hour": start and round(start.hour + start.minute / 60, 2),
+            "end_hour": end and round((end - start.replace(hour=0, minute=0, second=0)).total_seconds() / 3600, 2),
+            "sla_deadline": self._format_dispatch_moment(intervention.resolution_deadline, tz),
             "duration": intervention.planned_duration,
             "warning": intervention.planning_warning or "",
             "sla_breached": intervention.sla_breached,
@@ -255,17 +349,27 @@ class ServiceIntervention(models.Model):
             )
         ]
         today = fields.Date.context_today(self)
+        schedules = self._get_dispatch_schedules(technicians, days, tz)
+        for key, cards in cells.items():
+            if key in schedules:
+                schedules[key]["load"] = round(
+                    sum(card["duration"] for card in cards if card["state"] != "cancelled"), 2
+                )
+        weekday_names = dict(zip(days, (format_date(self.env, day, date_format="EEE") for day in days), strict=True))
         return {
             "week_start": days[0].isoformat(),
+            "week_label": f"{format_date(self.env, days[0])} - {format_date(self.env, days[-1])}",
             "days": [
                 {
                     "date": day.isoformat(),
                     "weekday": day.weekday(),
                     "today": day == today,
-                    "label": day.strftime("%d/%m"),
+                    "weekday_label": weekday_names[day],
+                    "label": format_date(self.env, day),
                 }
                 for day in days
             ],
+            "schedules": schedules,
             "technicians": [
                 {
                     "id": user.id,
@@ -290,8 +394,9 @@ class ServiceIntervention(models.Model):
     def action_dispatch_plan(self, user_id, day):
         """Plan this intervention for ``user_id`` on ``day`` (``YYYY-MM-DD``), as the dispatch board does.
 
-        A planned intervention keeps its time of day; a new one starts at the technician's first
-        working hour of that day. The write goes through the ORM, so double booking is refused.
+        It is planned at the technician's first free slot of that day within their working hours (see
+        ``_get_first_free_slot``), refused with a message when there is none. The write goes through the ORM,
+        so double booking is refused.
         """
         self.ensure_one()
         self._check_dispatch_access()
@@ -311,17 +416,27 @@ class ServiceIntervention(models.Model):
                 )
             )
         day = rpc.to_date(self.env, day, self.env._("The day"))
-        if self.planned_start:
-            tz = self._get_dispatch_tz()
-            local_start = pytz.utc.localize(self.planned_start).astimezone(tz)
-            start = tz.localize(datetime.combine(day, local_start.time())).astimezone(pytz.utc).replace(tzinfo=None)
-        else:
-            start = self._get_first_working_hour(technician, day)
+        start = self._get_first_free_slot(technician, day)
+        if not start:
+            raise UserError(
+                self.env._(
+                    "%(technician)s has no free slot of %(duration)s on %(day)s within their working hours: "
+                    "choose another day or technician.",
+                    technician=technician.name,
+                    duration=format_duration(self.planned_duration),
+                    day=format_date(self.env, day),
+                )
+            )
         vals = {"user_id": technician.id, "planned_start": start}
         if technician in self.helper_ids:
             vals["helper_ids"] = [Command.unlink(technician.id)]
         self.write(vals)
-        return {"id": self.id, "planned_start": fields.Datetime.to_string(self.planned_start), "state": self.state}
+        return {
+            "id": self.id,
+            "planned_start": fields.Datetime.to_string(self.planned_start),
+            "planned_start_label": self._format_dispatch_moment(self.planned_start, self._get_dispatch_tz()),
+            "state": self.state,
+        }
 
     # ------------------------------------------------------------
     # Demo data

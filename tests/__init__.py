@@ -60,3 +60,5 @@ from . import test_dashboard_tour
 from . import test_office_billing
 from . import test_office_billing_ui
 from . import test_office_documents
+from . import test_home_action
+from . import test_field_screens

@@ -1,4 +1,6 @@
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+
+import pytz
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -401,25 +403,97 @@ class TestDispatch(ServiceCommon):
         self.assertEqual(urgent.planned_start, self._utc(MONDAY + timedelta(days=1), 8), "first working hour, Paris")
         self.assertEqual(urgent.state, "planned")
         self.assertEqual(result["state"], "planned")
-        # re-planned to another technician and day, at the same time of day
-        monday_job.with_user(self.dispatcher).action_dispatch_plan(self.other_technician.id, "2025-03-06")
+        # re-planned to another technician and day: their first free slot, not the old time of day
+        monday_job.with_user(self.dispatcher).action_dispatch_plan(self.other_technician.id, "2025-03-10")
         self.assertEqual(monday_job.user_id, self.other_technician)
-        self.assertEqual(monday_job.planned_start, self._utc(MONDAY + timedelta(days=3), 10))
+        self.assertEqual(monday_job.planned_start, self._utc(MONDAY + timedelta(days=7), 8))
         # a technician without working hours starts at 08:00 in their timezone
         self.technician_b.write({"company_ids": [Command.link(self.company.id)]})
         low.with_user(self.dispatcher).action_dispatch_plan(self.technician_b.id, "2025-03-10")
         self.assertEqual(low.planned_start, datetime(2025, 3, 10, 7, 0))
 
-    def test_plan_on_a_booked_slot_writes_nothing(self):
-        _monday, _wednesday, _next, _cancelled, urgent, low, _normal, _job_b = self._board_fixture()
-        urgent.with_user(self.dispatcher).action_dispatch_plan(self.technician.id, "2025-03-04")
-        with self.assertRaisesMessage(ValidationError, f"Jean Test is already booked on {urgent.name}") as context:
-            low.with_user(self.dispatcher).action_dispatch_plan(self.technician.id, "2025-03-04")
-        self.assertNotIn("07:00", str(context.exception), "times in the dispatcher's timezone, not in UTC")
-        self.assertIn("8:00", str(context.exception))
-        self.assertFalse(low.user_id)
-        self.assertFalse(low.planned_start)
-        self.assertEqual(low.state, "new")
+    def test_plan_next_to_booked_work_takes_the_next_free_slot(self):
+        monday_job, _wednesday, _next, _cancelled, urgent, low, normal, _job_b = self._board_fixture()
+        urgent.with_user(self.dispatcher).action_dispatch_plan(self.technician.id, "2025-03-03")
+        self.assertEqual(urgent.planned_start, self._utc(MONDAY, 8), "before the job at 10:00")
+        low.planned_duration = 2.5
+        low.with_user(self.dispatcher).action_dispatch_plan(self.technician.id, "2025-03-03")
+        self.assertEqual(low.planned_start, self._utc(MONDAY, 11), "09:00-10:00 is too short, 11:00 is free")
+        self.assertFalse((low | urgent)._get_booking_conflicts())
+
+    def test_free_slot_respects_leaves_and_breaks(self):
+        urgent = self._board_fixture()[4]
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Dentist",
+                "resource_id": self.technician.resource_ids.id,
+                "calendar_id": self.calendar.id,
+                "date_from": self._utc(MONDAY + timedelta(days=1), 8),
+                "date_to": self._utc(MONDAY + timedelta(days=1), 11),
+            }
+        )
+        slot = urgent._get_first_free_slot(self.technician, MONDAY + timedelta(days=1))
+        self.assertEqual(slot, self._utc(MONDAY + timedelta(days=1), 11), "after the leave")
+        slot = urgent._get_first_free_slot(self.technician, MONDAY + timedelta(days=1), duration=3)
+        self.assertEqual(slot, self._utc(MONDAY + timedelta(days=1), 11), "the lunch break may be worked through")
+        slot = urgent._get_first_free_slot(self.technician, MONDAY + timedelta(days=1), duration=7)
+        self.assertFalse(slot, "11:00-17:00 leaves six hours")
+        # a break that is not the calendar's lunch is not worked through
+        self.calendar.attendance_ids.filtered(lambda a: a.dayofweek == "1" and a.day_period == "lunch").unlink()
+        slot = urgent._get_first_free_slot(self.technician, MONDAY + timedelta(days=1), duration=3)
+        self.assertEqual(slot, self._utc(MONDAY + timedelta(days=1), 13))
+        self.assertFalse(urgent._get_first_free_slot(self.technician, MONDAY + timedelta(days=5)), "a Saturday")
+
+    def test_free_slot_of_today_is_not_in_the_past(self):
+        urgent = self._board_fixture()[4]
+        slot = urgent._get_first_free_slot(self.technician, fields.Date.context_today(urgent))
+        if slot:
+            self.assertGreaterEqual(slot, fields.Datetime.now() - timedelta(minutes=1))
+
+    def test_no_free_slot_is_refused_with_nothing_written(self):
+        _monday, _wednesday, _next, _cancelled, urgent, *_rest = self._board_fixture()
+        urgent = urgent.with_user(self.dispatcher)
+        with self.assertRaisesMessage(UserError, "Paul Test has no free slot of 01:00 on") as context:
+            urgent.action_dispatch_plan(self.other_technician.id, "2025-03-04")
+        self.assertIn("03/04/2025", str(context.exception), "the day in the dispatcher's date format")
+        self.assertFalse(urgent.user_id)
+        self.assertFalse(urgent.planned_start)
+        self.assertEqual(urgent.state, "new")
+        urgent.planned_duration = 9
+        with self.assertRaisesMessage(UserError, "no free slot of 09:00"):
+            urgent.action_dispatch_plan(self.other_technician.id, "2025-03-03")
+        self.assertFalse(urgent.user_id)
+
+    def test_board_shows_hours_leaves_load_and_sla(self):
+        monday_job, *_rest = self._board_fixture()
+        contract = self._create_contract(sla_response_hours=4, sla_resolution_hours=24)
+        contract.action_start()
+        monday_job.write({"contract_id": contract.id, "call_date": self._utc(MONDAY, 9)})
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Training",
+                "resource_id": self.technician.resource_ids.id,
+                "calendar_id": self.calendar.id,
+                "date_from": self._utc(MONDAY + timedelta(days=1), 0),
+                "date_to": self._utc(MONDAY + timedelta(days=1), 23, 59),
+            }
+        )
+        board = self.Intervention.with_user(self.dispatcher).get_dispatch_board_data("2025-03-03")
+        monday = board["schedules"][f"{self.technician.id}_2025-03-03"]
+        self.assertEqual(monday["work"], [[8.0, 12.0], [13.0, 17.0]], "working hours on the time axis, Paris")
+        self.assertEqual(monday["capacity"], 8.0)
+        self.assertEqual(monday["load"], 1.0)
+        tuesday = board["schedules"][f"{self.technician.id}_2025-03-04"]
+        self.assertEqual(tuesday["capacity"], 0.0, "on leave all day")
+        self.assertEqual(tuesday["leaves"][0][2], "Training")
+        part_time = board["schedules"][f"{self.other_technician.id}_2025-03-04"]
+        self.assertEqual((part_time["work"], part_time["capacity"]), ([], 0.0), "works on Mondays only")
+        card = board["cells"][f"{self.technician.id}_2025-03-03"][0]
+        self.assertEqual(card["sla_deadline"], "03/04/2025 09:00", "the user's date format, the board's timezone")
+        self.assertEqual((card["start_hour"], card["end_hour"]), (10.0, 11.0))
+        self.assertEqual(board["week_label"], "03/03/2025 - 03/09/2025")
+        self.assertEqual(board["days"][0]["label"], "03/03/2025")
+        self.assertEqual(board["days"][0]["weekday_label"], "Mon")
 
     def test_plan_for_a_technician_of_another_company_is_refused(self):
         _monday, _wednesday, _next, _cancelled, urgent, *_rest = self._board_fixture()
@@ -511,19 +585,62 @@ class TestDispatchBoardTour(HttpCase):
             tz="Europe/Paris",
         )
         technician.service_zone_ids = zone
-        customer = self.env["res.partner"].create({"name": "Tour Dispatch Customer", "is_company": True})
+        dispatcher = new_test_user(
+            self.env,
+            login="tour_dispatcher",
+            name="Tour Dispatcher",
+            groups="service_management.group_service_user",
+            company_id=company.id,
+            company_ids=[company.id],
+            tz="Europe/Paris",
+        )
+        customer = self.env["res.partner"].create(
+            {"name": "Tour Dispatch Customer", "is_company": True, "company_id": company.id}
+        )
+        service = self.env["product.product"].create({"name": "Tour Lift Care", "type": "service"})
+        contract = self.env["service.contract"].create(
+            {
+                "partner_id": customer.id,
+                "company_id": company.id,
+                "date_start": fields.Date.today() - timedelta(days=30),
+                "duration_value": 1,
+                "duration_unit": "yearly",
+                "sla_response_hours": 4,
+                "sla_resolution_hours": 24,
+                "line_ids": [Command.create({"product_id": service.id, "quantity": 1, "price_unit": 100.0})],
+            }
+        )
+        contract.action_start()
         call = self.env["service.intervention"].create(
-            {"partner_id": customer.id, "company_id": company.id, "zone_id": zone.id, "priority": "3"}
+            {
+                "partner_id": customer.id,
+                "company_id": company.id,
+                "zone_id": zone.id,
+                "priority": "3",
+                "contract_id": contract.id,
+                "planned_duration": 2.0,
+            }
         )
-        self.start_tour(
-            "/odoo/action-service_management.service_dispatch_board_action",
-            "service_dispatch_board_tour",
-            login="admin",
+        self.assertTrue(call.resolution_deadline)
+        today = fields.Date.context_today(call.with_user(dispatcher))
+        next_wednesday = today - timedelta(days=today.weekday()) + timedelta(days=9)
+        # the technician's Wednesday starts with a job from 08:00 to 09:00; the company's hours are 8-12, 13-17
+        paris = pytz.timezone("Europe/Paris")
+        self.env["service.intervention"].create(
+            {
+                "partner_id": self.env["res.partner"].create({"name": "Tour Booked Customer"}).id,
+                "company_id": company.id,
+                "zone_id": zone.id,
+                "user_id": technician.id,
+                "planned_start": paris.localize(datetime.combine(next_wednesday, time(8, 0)))
+                .astimezone(pytz.utc)
+                .replace(tzinfo=None),
+            }
         )
-        admin = self.env.ref("base.user_admin")
-        today = fields.Date.context_today(call.with_user(admin))
-        wednesday = today - timedelta(days=today.weekday()) + timedelta(days=2)
+        self.start_tour("/odoo", "service_dispatch_board_tour", login="tour_dispatcher")
         call.invalidate_recordset()
         self.assertEqual(call.user_id, technician)
         self.assertEqual(call.state, "planned")
-        self.assertEqual(fields.Datetime.context_timestamp(call.with_user(admin), call.planned_start).date(), wednesday)
+        local_start = fields.Datetime.context_timestamp(call.with_user(dispatcher), call.planned_start)
+        self.assertEqual(local_start.date(), next_wednesday)
+        self.assertEqual((local_start.hour, local_start.minute), (9, 0), "the first free two hours after 08:00-09:00")

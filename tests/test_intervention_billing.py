@@ -29,7 +29,7 @@ class TestInterventionBilling(BillingCommon):
         )
         cls.company.service_travel_product_id = cls.travel
         cls.sensor = cls.env["product.product"].create(
-            {"name": "Door Sensor (test)", "type": "consu", "list_price": 85.5}
+            {"name": "Door Sensor (test)", "type": "consu", "list_price": 85.5, "is_service_spare_part": True}
         )
         cls.lift = cls._create_equipment(name="Lift B", installation_date=date(2015, 1, 1))
 

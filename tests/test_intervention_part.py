@@ -1,3 +1,4 @@
+import ast
 from datetime import datetime
 
 from odoo import fields
@@ -27,7 +28,7 @@ class TestInterventionPart(ServiceCommon):
         )
         cls.contract.action_start()
         cls.door_sensor = cls.env["product.product"].create(
-            {"name": "Door Sensor", "type": "consu", "list_price": 85.5}
+            {"name": "Door Sensor", "type": "consu", "list_price": 85.5, "is_service_spare_part": True}
         )
         cls.intervention = cls.env["service.intervention"].create(
             {
@@ -42,6 +43,22 @@ class TestInterventionPart(ServiceCommon):
         values = {"intervention_id": self.intervention.id, "product_id": self.door_sensor.id, "quantity": 2}
         values.update(vals)
         return self.env["service.intervention.part"].with_user(user or self.env.user).create(values)
+
+    def test_part_picker_offers_spare_parts_only_searchable_by_code(self):
+        nozzle, furniture = self.env["product.product"].create(
+            [
+                {"name": "Burner Nozzle 0.60 GPH", "default_code": "BN-060", "is_service_spare_part": True},
+                {"name": "Office desk BN-060 edition", "default_code": "DESK-1"},
+            ]
+        )
+        domain = ast.literal_eval(self.env["service.intervention.part"]._fields["product_id"].domain)
+        Product = self.env["product.product"].with_user(self.technician)
+        found = [product_id for product_id, __ in Product.name_search("BN-06", domain)]
+        self.assertEqual(found, nozzle.ids, "found by its internal reference, the office furniture is not a part")
+        offered = Product.search(domain)
+        self.assertIn(self.door_sensor, offered)
+        self.assertNotIn(self.product_lift, offered, "the equipment sold is not a spare part")
+        self.assertNotIn(furniture, offered)
 
     def test_price_and_subtotal_from_the_catalog(self):
         part = self._add_part()

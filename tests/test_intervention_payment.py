@@ -51,6 +51,7 @@ class TestInterventionPayment(ServiceCommon):
         self.assertTrue(self.cash_journal, "the test company has a chart of accounts")
         action = self.intervention.with_user(self.technician).action_collect_payment()
         with Form(self.env[action["res_model"]].with_user(self.technician).with_context(**action["context"])) as form:
+            self.assertEqual(form.reference, self.intervention.name)
             form.amount = 120.0
             form.method = "cash"
             wizard = form.save()
@@ -98,11 +99,19 @@ class TestInterventionPayment(ServiceCommon):
 
     def test_amount_defaults_to_the_billable_parts_and_must_be_positive(self):
         part = self.env["product.product"].create(
-            {"name": "Door contact", "type": "consu", "list_price": 50.0, "taxes_id": [Command.clear()]}
+            {
+                "name": "Door contact",
+                "type": "consu",
+                "list_price": 50.0,
+                "taxes_id": [Command.clear()],
+                "is_service_spare_part": True,
+            }
         )
         self.intervention.part_ids = [Command.create({"product_id": part.id, "quantity": 2})]
         wizard = self.env["service.intervention.payment.wizard"].create({"intervention_id": self.intervention.id})
         self.assertEqual(wizard.amount, 1100.0)
+        self.assertEqual(wizard.amount_due, 1100.0)
+        self.assertEqual(wizard.reference, self.intervention.name, "the reference proposed is the intervention's")
         self._collect(amount=30.0)
         self.assertEqual(self.intervention._get_amount_due(), 1070.0, "less what was already collected")
 

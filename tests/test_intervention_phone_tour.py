@@ -27,12 +27,25 @@ class TestInterventionPhoneTour(HttpCase):
                 "name": "Pharmacie des Pentes",
                 "is_company": True,
                 "email": "pentes@pharmacie.example.com",
+                "phone": "+33 4 78 28 00 00",
                 "street": "12 montée de la Grande Côte",
                 "zip": "69001",
                 "city": "Lyon",
             }
         )
-        self.env["product.product"].create({"name": "Tour Door Contact", "type": "consu", "list_price": 42.0})
+        self.env["product.product"].create(
+            [
+                {
+                    "name": "Tour Door Contact",
+                    "default_code": "TDC-42",
+                    "type": "consu",
+                    "list_price": 42.0,
+                    "taxes_id": [Command.clear()],
+                    "is_service_spare_part": True,
+                },
+                {"name": "Tour Lift 630 kg", "default_code": "TDC-LIFT", "type": "consu", "list_price": 48500.0},
+            ]
+        )
         self.env["service.checklist.template"].create(
             {
                 "name": "Breakdown",
@@ -81,11 +94,8 @@ class TestInterventionPhoneTour(HttpCase):
                 },
             ]
         )
-        self.start_tour(
-            "/odoo/action-service_management.service_intervention_action_my_day",
-            "service_intervention_phone_tour",
-            login="phone_tech",
-        )
+        # the technician lands on My Day right after login
+        self.start_tour("/odoo", "service_intervention_phone_tour", login="phone_tech")
         self.assertEqual(intervention.state, "done")
         self.assertTrue(intervention.actual_start and intervention.actual_end)
         self.assertEqual(intervention.checklist_line_ids.mapped("answer_yes_no"), ["yes", False])
@@ -95,6 +105,12 @@ class TestInterventionPhoneTour(HttpCase):
         self.assertTrue(intervention.signature)
         self.assertEqual(intervention.signed_by, "Mme Durand")
         self.assertTrue(intervention.signed_on)
+        self.assertEqual(intervention.report_state, "pending", "Finish did not wait for the PDF")
+        # the demo's finished interventions wait in the same queue: send this one's report first
+        others = self.env["service.intervention"].search([("report_state", "=", "pending")]) - intervention
+        others.report_state = False
+        self.env["service.intervention"]._cron_send_intervention_reports()
+        self.assertEqual(intervention.report_state, "sent")
         report = intervention.message_ids.attachment_ids.filtered(lambda a: a.res_model == "service.intervention")
         self.assertEqual(len(report), 1, "the report is attached")
         mails = self.env["mail.mail"].search([("model", "=", "service.intervention"), ("res_id", "=", intervention.id)])

@@ -266,8 +266,9 @@ class TestServiceKpi(BillingCommon):
             (action["tag"], action["params"]), ("action_spreadsheet_dashboard", {"dashboard_id": dashboard.id})
         )
         my_day = self.env.ref("service_management.service_intervention_action_my_day")
-        self.assertEqual(self.technician._get_service_home_action()["id"], my_day.id)
-        self.assertEqual(self.dispatcher._get_service_home_action()["id"], my_day.id)
+        board = self.env.ref("service_management.service_dispatch_board_action")
+        self.assertEqual(self.technician._get_service_app_action()["id"], my_day.id)
+        self.assertEqual(self.dispatcher._get_service_app_action()["id"], board.id)
         # the dashboard is published for managers and accountants, not for technicians
         self.assertTrue(dashboard.with_user(self.manager).has_access("read"))
         self.assertTrue(dashboard.with_user(self.accountant).has_access("read"))

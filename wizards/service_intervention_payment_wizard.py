@@ -15,7 +15,19 @@ class ServiceInterventionPaymentWizard(models.TransientModel):
         "res.partner", string="Customer", compute="_compute_partner_id", help="The customer who pays."
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_due = fields.Monetary(
+        compute="_compute_amount_due",
+        help="The parts not covered, taxes included, less what was already collected on this intervention.",
+    )
     amount = fields.Monetary(compute="_compute_amount", store=True, readonly=False, precompute=True, required=True)
+    reference = fields.Char(
+        string="Payment Reference",
+        compute="_compute_reference",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Written on the payment, so that the accountants match it with the intervention.",
+    )
     method = fields.Selection(COLLECTION_METHODS, required=True, default="cash")
     cheque_number = fields.Char()
 
@@ -25,9 +37,19 @@ class ServiceInterventionPaymentWizard(models.TransientModel):
             wizard.partner_id = wizard.intervention_id.partner_id.commercial_partner_id
 
     @api.depends("intervention_id")
+    def _compute_amount_due(self):
+        for wizard in self:
+            wizard.amount_due = wizard.intervention_id._get_amount_due()
+
+    @api.depends("intervention_id")
     def _compute_amount(self):
         for wizard in self:
             wizard.amount = wizard.intervention_id._get_amount_due()
+
+    @api.depends("intervention_id")
+    def _compute_reference(self):
+        for wizard in self:
+            wizard.reference = wizard.intervention_id.name
 
     def action_collect(self):
         self.ensure_one()
@@ -86,7 +108,7 @@ class ServiceInterventionPaymentWizard(models.TransientModel):
 
     def _prepare_payment_vals(self, journal):
         self.ensure_one()
-        memo = self.intervention_id.name
+        memo = (self.reference or "").strip() or self.intervention_id.name
         if self.method == "cheque" and self.cheque_number:
             memo = self.env._("%(reference)s - cheque %(number)s", reference=memo, number=self.cheque_number)
         return {

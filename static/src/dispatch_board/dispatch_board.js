@@ -9,6 +9,10 @@ import { useSetupAction } from "@web/search/action_hook";
 
 const { DateTime } = luxon;
 const DRAG_THRESHOLD = 4; // pixels the pointer moves before a press becomes a drag
+// the hours of the day shown by each cell's time axis
+const AXIS_START = 6;
+const AXIS_END = 20;
+const EMPTY_SCHEDULE = { work: [], leaves: [], capacity: 0 };
 
 /**
  * Monday of the week of ``date`` (a luxon DateTime), as an ISO date string.
@@ -80,13 +84,45 @@ export class DispatchBoard extends Component {
     }
 
     get weekLabel() {
-        const start = DateTime.fromISO(this.state.weekStart);
-        const end = start.plus({ days: 6 });
-        return `${start.toLocaleString(DateTime.DATE_MED)} - ${end.toLocaleString(DateTime.DATE_MED)}`;
+        return this.state.data.week_label;
     }
 
-    dayName(day) {
-        return DateTime.fromISO(day.date).toFormat("ccc dd/LL");
+    get axisTicks() {
+        return [8, 12, 16];
+    }
+
+    schedule(technicianId, date) {
+        return this.state.data.schedules[`${technicianId}_${date}`] || EMPTY_SCHEDULE;
+    }
+
+    bookedCards(technicianId, date) {
+        return this.cellCards(technicianId, date).filter((card) => card.start_hour !== false);
+    }
+
+    /**
+     * The hours of work planned for a technician on a day, as lead or helper.
+     */
+    dayLoad(technicianId, date) {
+        return this.cellCards(technicianId, date)
+            .filter((card) => card.state !== "cancelled")
+            .reduce((total, card) => total + card.duration, 0);
+    }
+
+    formatHours(hours) {
+        return `${Math.round(hours * 10) / 10} h`;
+    }
+
+    /**
+     * The CSS placing a span of hours of the day on the time axis (hidden when outside the axis).
+     */
+    axisStyle(from, to) {
+        const start = Math.max(from, AXIS_START);
+        const end = Math.min(to, AXIS_END);
+        if (end <= start) {
+            return "display: none;";
+        }
+        const length = AXIS_END - AXIS_START;
+        return `left: ${((start - AXIS_START) / length) * 100}%; width: ${((end - start) / length) * 100}%;`;
     }
 
     get zoneLabel() {
@@ -289,7 +325,15 @@ export class DispatchBoard extends Component {
 
     async plan(card, technicianId, date) {
         try {
-            await this.orm.call("service.intervention", "action_dispatch_plan", [[card.id], technicianId, date]);
+            const result = await this.orm.call("service.intervention", "action_dispatch_plan", [
+                [card.id],
+                technicianId,
+                date,
+            ]);
+            this.notification.add(_t("Planned at the first free slot: %s", result.planned_start_label), {
+                title: card.name,
+                type: "success",
+            });
         } catch (error) {
             this.notification.add(error.data?.message || error.message, {
                 title: _t("%s cannot be planned there", card.name),

@@ -1,45 +1,60 @@
 import { registry } from "@web/core/registry";
 
 const TECHNICIAN_ROW = "tr.o_service_dispatch_row:has(.o_service_dispatch_technician_name:contains(Tour Dispatch Technician))";
+const WEDNESDAY = `${TECHNICIAN_ROW} td.o_service_dispatch_cell[data-weekday='2']`;
+const CARD = ".o_service_dispatch_card:contains(Tour Dispatch Customer)";
 
 registry.category("web_tour.tours").add("service_dispatch_board_tour", {
     steps: () => [
         {
-            content: "The board shows the technician as a row",
+            content: "The dispatcher lands on the board, the technician as a row",
             trigger: `.o_service_dispatch_board ${TECHNICIAN_ROW}`,
         },
         {
-            content: "Drag the unplanned call onto the technician's Wednesday",
-            trigger: ".o_service_dispatch_unplanned .o_service_dispatch_card:contains(Tour Dispatch Customer)",
-            run: `drag_and_drop ${TECHNICIAN_ROW} td.o_service_dispatch_cell[data-weekday='2']`,
+            content: "The unplanned call shows its full reference, type and SLA deadline",
+            trigger: `.o_service_dispatch_unplanned ${CARD}:has(.o_service_dispatch_card_name:contains(INT/)):has(.o_service_dispatch_type:contains(Corrective)):has(.o_service_dispatch_sla:contains(SLA))`,
         },
         {
-            content: "The card is now in the technician's Wednesday cell",
-            trigger: `${TECHNICIAN_ROW} td.o_service_dispatch_cell[data-weekday='2'] .o_service_dispatch_card:contains(Tour Dispatch Customer)`,
+            content: "Days are headed in one date format with a time axis",
+            trigger: ".o_service_dispatch_day:first .o_service_dispatch_axis_ticks .o_service_dispatch_tick:contains(8)",
         },
         {
-            content: "It left the unplanned list",
-            trigger: ".o_service_dispatch_unplanned:not(:has(.o_service_dispatch_card:contains(Tour Dispatch Customer)))",
-        },
-        {
-            content: "It starts at the technician's first working hour",
-            trigger: `${TECHNICIAN_ROW} .o_service_dispatch_card:contains(Tour Dispatch Customer) .o_service_dispatch_time:contains(08:00)`,
-        },
-        {
-            content: "Go to the next week: the card is not there",
+            content: "Go to next week",
             trigger: ".o_service_dispatch_next",
             run: "click",
         },
         {
-            trigger: `${TECHNICIAN_ROW}:not(:has(.o_service_dispatch_card:contains(Tour Dispatch Customer)))`,
+            content: "The technician's working hours are drawn on the time axis",
+            trigger: `${WEDNESDAY} .o_service_dispatch_timeline .o_service_dispatch_work`,
         },
         {
-            content: "Back to this week: the card is on Wednesday",
+            content: "Drag the unplanned call onto the technician's Wednesday",
+            trigger: `.o_service_dispatch_unplanned ${CARD}`,
+            run: `drag_and_drop ${WEDNESDAY}`,
+        },
+        {
+            content: "The board says when it was planned: the first free slot",
+            trigger: ".o_notification:contains(Planned at the first free slot)",
+        },
+        {
+            content: "The card is in the technician's Wednesday, after the job booked at 08:00",
+            trigger: `${WEDNESDAY} ${CARD} .o_service_dispatch_time:contains(09:00 - 11:00)`,
+        },
+        {
+            content: "It left the unplanned list",
+            trigger: `.o_service_dispatch_unplanned:not(:has(${CARD}))`,
+        },
+        {
+            content: "The day's load against the technician's hours",
+            trigger: `${WEDNESDAY} .o_service_dispatch_load:contains(3 h / 8 h)`,
+        },
+        {
+            content: "Back to this week: the card is not there",
             trigger: ".o_service_dispatch_today",
             run: "click",
         },
         {
-            trigger: `${TECHNICIAN_ROW} td.o_service_dispatch_cell[data-weekday='2'] .o_service_dispatch_card:contains(Tour Dispatch Customer)`,
+            trigger: `${TECHNICIAN_ROW}:not(:has(${CARD}))`,
         },
         {
             content: "Filter the board on the Loire",

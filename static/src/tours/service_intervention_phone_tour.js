@@ -14,6 +14,14 @@ registry.category("web_tour.tours").add("service_intervention_phone_tour", {
             trigger: ".o_service_my_day_kanban:not(:has(.o_kanban_record:contains(Garage de Demain))):not(:has(.o_kanban_record:contains(Hôtel des Autres)))",
         },
         {
+            content: "The card shows the time, the customer once, a call and a navigate button",
+            trigger: `.o_service_my_day_kanban .o_kanban_record:contains(Pharmacie des Pentes):has(.o_service_my_day_time:contains(9:00)):has(a.o_service_call[href='tel:+33 4 78 28 00 00']):has(a.o_service_navigate[href*='openstreetmap.org'])`,
+        },
+        {
+            content: "The priority cannot be changed from My Day",
+            trigger: ".o_service_my_day_kanban .o_kanban_record:contains(Pharmacie des Pentes) .o_field_priority .o_priority:not(:has(a))",
+        },
+        {
             content: "Open the second intervention of the day",
             trigger: ".o_service_my_day_kanban .o_kanban_record:contains(Pharmacie des Pentes)",
             run: "click",
@@ -23,6 +31,20 @@ registry.category("web_tour.tours").add("service_intervention_phone_tour", {
             trigger: `${FORM} .o_field_widget[name='site_map_url'] a[href*='openstreetmap.org']`,
         },
         {
+            content: "No tabs: the sections needed on site follow each other",
+            trigger: `${FORM}:not(:has(.o_notebook)):has(div[name='checklist']):has(div[name='parts']):has(div[name='signature'])`,
+        },
+        {
+            content: "Nothing wider than the phone's screen",
+            trigger: `${FORM}`,
+            run() {
+                const scroller = document.querySelector(".o_content") || document.documentElement;
+                if (scroller.scrollWidth > window.innerWidth + 1) {
+                    throw new Error(`the form scrolls sideways: ${scroller.scrollWidth}px > ${window.innerWidth}px`);
+                }
+            },
+        },
+        {
             content: "Start the intervention",
             trigger: `${FORM} div[name='phone_actions'] button[name='action_start']`,
             run: "click",
@@ -30,11 +52,6 @@ registry.category("web_tour.tours").add("service_intervention_phone_tour", {
         {
             content: "It is in progress: the Finish button shows",
             trigger: `${FORM} div[name='phone_actions'] button[name='action_done']`,
-        },
-        {
-            content: "Open the checklist",
-            trigger: `${FORM} .o_notebook a.nav-link[name='checklist']`,
-            run: "click",
         },
         {
             content: "Answer the first question",
@@ -72,16 +89,12 @@ registry.category("web_tour.tours").add("service_intervention_phone_tour", {
         },
         {
             content: "Record the part used",
-            trigger: `${FORM} .o_notebook a.nav-link[name='parts']`,
-            run: "click",
-        },
-        {
-            trigger: `${FORM} .o_field_widget[name='part_ids'] .o_field_x2many_list_row_add a`,
+            trigger: `${FORM} .o_field_widget[name='part_ids'] .o-kanban-button-new`,
             run: "click",
         },
         {
             content: "On a phone, choosing the part opens a search screen",
-            trigger: `${FORM} .o_field_widget[name='part_ids'] .o_data_row .o_field_widget[name='product_id'] input`,
+            trigger: ".modal .o_field_widget[name='product_id'] input",
             run: "click",
         },
         {
@@ -89,25 +102,33 @@ registry.category("web_tour.tours").add("service_intervention_phone_tour", {
             run: "click",
         },
         {
+            content: "Search the part by its code",
             trigger: ".modal .o_searchview_input",
-            run: "edit Tour Door Contact",
+            run: "edit TDC",
         },
         {
             trigger: ".modal .o_searchview_input",
             run: "press Enter",
         },
         {
+            content: "Only spare parts are offered: the lift sold under the same code prefix is not",
+            trigger: ".modal .o_kanban_view:has(.o_kanban_record:contains(Tour Door Contact)):not(:has(.o_kanban_record:contains(Tour Lift 630 kg)))",
+        },
+        {
             trigger: ".modal .o_kanban_record:contains(Tour Door Contact)",
             run: "click",
         },
         {
-            trigger: `${FORM} .o_field_widget[name='part_ids'] .o_data_row .o_field_widget[name='quantity'] input`,
+            trigger: ".modal .o_field_widget[name='quantity'] input",
             run: "edit 2",
         },
         {
-            content: "Have the customer sign",
-            trigger: `${FORM} .o_notebook a.nav-link[name='signature']`,
+            trigger: ".modal .o_form_button_save",
             run: "click",
+        },
+        {
+            content: "The part shows in full",
+            trigger: `${FORM} .o_field_widget[name='part_ids'] .o_kanban_record:contains([TDC-42] Tour Door Contact)`,
         },
         {
             trigger: `${FORM} .o_field_widget[name='signed_by'] input`,
@@ -115,7 +136,7 @@ registry.category("web_tour.tours").add("service_intervention_phone_tour", {
         },
         {
             content: "Leave the name field",
-            trigger: `${FORM} .o_notebook a.nav-link[name='signature']`,
+            trigger: `${FORM} div[name='signature'] h3`,
             run: "click",
         },
         {
@@ -161,8 +182,34 @@ registry.category("web_tour.tours").add("service_intervention_phone_tour", {
             run: "click",
         },
         {
-            content: "Finished: payment can still be collected, nothing left to finish",
-            trigger: `${FORM}:not(:has(button[name='action_done'])) div[name='phone_actions'] button[name='action_collect_payment']`,
+            content: "Finished at once: the report is on its way, payment can still be collected",
+            trigger: `${FORM}:not(:has(button[name='action_done'])):has(.o_service_report_pending) div[name='phone_actions'] button[name='action_collect_payment']`,
+        },
+        {
+            content: "Collect Payment",
+            trigger: `${FORM} div[name='phone_actions'] button[name='action_collect_payment']`,
+            run: "click",
+        },
+        {
+            content: "The amount due and the intervention's reference are proposed",
+            trigger: ".modal .o_field_widget[name='reference'] input",
+            run() {
+                const due = document.querySelector(".modal .o_field_widget[name='amount_due']").textContent;
+                if (!due.includes("84.00")) {
+                    throw new Error(`the amount due proposed is "${due}"`);
+                }
+                const reference = document.querySelector(".modal .o_field_widget[name='reference'] input").value;
+                if (!reference.startsWith("INT/")) {
+                    throw new Error(`the reference proposed is "${reference}"`);
+                }
+            },
+        },
+        {
+            trigger: ".modal .modal-footer button.btn-secondary",
+            run: "click",
+        },
+        {
+            trigger: `${FORM}:not(:has(.modal))`,
         },
     ],
 });
