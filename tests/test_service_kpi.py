@@ -257,6 +257,17 @@ class TestServiceKpi(BillingCommon):
                 with self.assertRaises(AccessError):
                     self.env[model].with_user(user).search_count([])
 
+    def test_office_users_open_the_service_app_on_their_queue(self):
+        home = self.env.ref("service_management.service_action_home")
+        clerk = new_test_user(self.env, login="kpi_clerk", groups="base.group_user,account.group_account_invoice")
+        controller = new_test_user(
+            self.env, login="kpi_controller", groups="base.group_user,service_management.group_service_credit_controller"
+        )
+        review = self.env.ref("service_management.account_move_action_service_review")
+        runs = self.env.ref("service_management.service_dunning_run_action")
+        self.assertEqual(home.with_user(clerk).run()["id"], review.id)
+        self.assertEqual(home.with_user(controller).run()["id"], runs.id)
+
     def test_managers_land_on_the_dashboard_and_technicians_on_my_day(self):
         dashboard = self.env.ref("service_management.spreadsheet_dashboard_service")
         home = self.env.ref("service_management.service_action_home")
