@@ -10,10 +10,11 @@ from .common import ServiceCommon
 SHARED_MODELS = {"service.intervention.stage", "service.contract.termination.reason"}
 
 
-@tagged("post_install", "-at_install")
-# wizards that only their creator sees, in any company
+# Wizards that only their creator sees, in any company.
 OWNED_BY_CREATOR = ("service.intervention.payment.wizard", "service.aging.export.wizard")
 
+
+@tagged("post_install", "-at_install")
 class TestCompanyIsolation(ServiceCommon):
     """A user of another company neither reads nor writes any record of the addon."""
 
