@@ -586,8 +586,11 @@ class ServiceIntervention(models.Model):
 
     def _get_amount_collectable(self):
         """The most a technician may collect: the parts not covered and, when billable, the labour at the rate of
-        the intervention's type, taxes included, less what was already collected."""
+        the intervention's type, taxes included, less what was already collected; once invoiced, what its invoice
+        still waits for."""
         self.ensure_one()
+        if self.sudo().invoice_id.state == "posted":
+            return max(self.sudo().service_amount_unpaid, 0.0)
         total = self._get_parts_total() + self._get_labour_total()
         return max(self.company_currency_id.round(total - self.collected_amount), 0.0)
 
@@ -639,7 +642,8 @@ class ServiceIntervention(models.Model):
         """
         domain = [("report_state", "=", "pending")]
         interventions = self.search(domain, order="actual_end, id", limit=batch_size)
-        interventions._send_intervention_report()
+        # sudo: the customer's copy shows the prices, whoever finished the work
+        interventions.sudo()._send_intervention_report()
         self.env["ir.cron"]._notify_progress(done=len(interventions), remaining=self.search_count(domain))
         return True
 

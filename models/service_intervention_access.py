@@ -2,7 +2,15 @@ from odoo import api, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 # what a technician writes on an intervention assigned to them; Start and Finish go through their buttons
-TECHNICIAN_FIELDS = ("description", "work_done", "checklist_line_ids", "part_ids", "photo_ids", "signature", "signed_by")
+TECHNICIAN_FIELDS = (
+    "description",
+    "work_done",
+    "checklist_line_ids",
+    "part_ids",
+    "photo_ids",
+    "signature",
+    "signed_by",
+)
 CLOSED_STATES = ("done", "cancelled")
 # money-relevant values only the application writes
 PROTECTED_FIELDS = (

@@ -96,7 +96,12 @@ class ServiceProtectedFieldsMixin(models.AbstractModel):
 
     def _is_technician_only(self):
         """Whether the current user works on site only: a technician, not a dispatcher, and not the code."""
-        return not self._is_code_write() and not self.env.user.has_group("service_management.group_service_user")
+        user = self.env.user
+        return (
+            not self._is_code_write()
+            and user.has_group("service_management.group_service_technician")
+            and not user.has_group("service_management.group_service_user")
+        )
 
     @api.model
     def _get_mail_fields(self):

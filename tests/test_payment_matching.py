@@ -61,10 +61,11 @@ class TestPaymentMatching(BillingCommon):
         )
         return intervention
 
-    def _collect(self, intervention, amount=None):
+    def _collect(self, intervention, amount=None, user=None):
+        """Collect on site; a technician collects at most what is due, a dispatcher decides more."""
         wizard = (
             self.env["service.intervention.payment.wizard"]
-            .with_user(self.technician)
+            .with_user(user or self.technician)
             .create({"intervention_id": intervention.id, "method": "cash"})
         )
         if amount is not None:
@@ -127,7 +128,7 @@ class TestPaymentMatching(BillingCommon):
     def test_over_payment_stays_as_credit_of_the_customer(self):
         self._warranty()
         intervention = self._started()
-        payment = self._collect(intervention, amount=60.0)
+        payment = self._collect(intervention, amount=60.0, user=self.dispatcher)
         intervention.with_user(self.technician).action_done()
         invoice = self._bill_and_post(intervention)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
@@ -170,7 +171,7 @@ class TestPaymentMatching(BillingCommon):
     def test_payment_of_work_with_nothing_to_bill_is_noted_once_as_credit(self):
         self._warranty(cover_parts=True)
         intervention = self._started()
-        payment = self._collect(intervention, amount=48.0)
+        payment = self._collect(intervention, amount=48.0, user=self.dispatcher)
         intervention.with_user(self.technician).action_done()
         self.assertEqual(intervention.invoice_state, "covered")
         notes = intervention.message_ids.filtered(lambda m: "outstanding credit" in (m.body or ""))
@@ -187,7 +188,7 @@ class TestPaymentMatching(BillingCommon):
         intervention.with_user(self.technician).action_done()
         invoice = self._bill_and_post(intervention)
         other = self._started(equipment_id=False, partner_id=self.other_customer.id)
-        payment = self._collect(other, amount=invoice.amount_total)
+        payment = self._collect(other, amount=invoice.amount_total, user=self.dispatcher)
         self.assertEqual(invoice.payment_state, "not_paid")
         self.assertFalse(payment.move_id.line_ids.filtered("reconciled"))
 

@@ -261,7 +261,9 @@ class TestServiceKpi(BillingCommon):
         home = self.env.ref("service_management.service_action_home")
         clerk = new_test_user(self.env, login="kpi_clerk", groups="base.group_user,account.group_account_invoice")
         controller = new_test_user(
-            self.env, login="kpi_controller", groups="base.group_user,service_management.group_service_credit_controller"
+            self.env,
+            login="kpi_controller",
+            groups="base.group_user,service_management.group_service_credit_controller",
         )
         review = self.env.ref("service_management.account_move_action_service_review")
         runs = self.env.ref("service_management.service_dunning_run_action")
