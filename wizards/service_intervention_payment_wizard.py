@@ -78,6 +78,8 @@ class ServiceInterventionPaymentWizard(models.TransientModel):
             self.env["account.payment"].sudo().with_company(self.company_id).create(self._prepare_payment_vals(journal))
         )
         payment.action_post()
+        # the payment may have been matched with the invoice: what the intervention shows as paid changes
+        intervention.invalidate_recordset(["service_amount_paid", "service_amount_unpaid"])
         intervention.message_post(
             body=self.env._(
                 "%(amount)s collected by %(user)s (%(method)s), payment %(payment)s.",
