@@ -21,15 +21,6 @@ class ServiceIntervention(models.Model):
         string="Requested Online", readonly=True, copy=False, help="The customer asked for it on the portal."
     )
 
-    @api.depends("partner_id")
-    @api.depends_context("uid")
-    def _compute_partner_payer_grade(self):
-        """The payer grade is the credit controller's opinion of the customer: never shown to the customer."""
-        res = super()._compute_partner_payer_grade()
-        if self.env.user.share and not self.env.su:
-            self.partner_payer_grade = False
-        return res
-
     def _compute_access_url(self):
         for intervention in self:
             intervention.access_url = f"/my/interventions/{intervention.id}"

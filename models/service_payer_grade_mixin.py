@@ -15,6 +15,11 @@ class ServicePayerGradeMixin(models.AbstractModel):
     )
 
     @api.depends("partner_id")
+    @api.depends_context("uid")
     def _compute_partner_payer_grade(self):
+        # the grade is the credit controller's opinion of the customer: never shown to the customer (portal)
+        if self.env.user.share and not self.env.su:
+            self.partner_payer_grade = False
+            return
         for record in self:
             record.partner_payer_grade = record.partner_id.commercial_partner_id.sudo().payer_grade
