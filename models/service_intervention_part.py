@@ -101,18 +101,35 @@ class ServiceInterventionPart(models.Model):
             self.env["service.intervention"].browse(
                 {vals.get("intervention_id") for vals in vals_list}
             )._check_open_for_technician()
+            self._check_spare_parts({vals.get("product_id") for vals in vals_list})
         return super().create(vals_list)
 
     def write(self, vals):
         if self._is_technician_only():
             self._check_technician_fields(vals, TECHNICIAN_FIELDS)
             self.intervention_id._check_open_for_technician()
+            if "product_id" in vals:
+                self._check_spare_parts({vals["product_id"]})
         return super().write(vals)
 
     def unlink(self):
         if self._is_technician_only():
             self.intervention_id._check_open_for_technician()
         return super().unlink()
+
+    @api.model
+    def _check_spare_parts(self, product_ids):
+        """A technician records spare parts only (products flagged *Spare Part*), whatever the door."""
+        products = self.env["product.product"].sudo().browse(pid for pid in product_ids if pid).exists()
+        others = products.filtered(lambda product: not product.is_service_spare_part)
+        if others:
+            raise ValidationError(
+                self.env._(
+                    "%(products)s is not a spare part: a technician records only the products marked as "
+                    "Spare Part. Ask a dispatcher to add it.",
+                    products=", ".join(others.mapped("display_name")),
+                )
+            )
 
     def _can_set_prices(self):
         return self.env.su or self.env.user.has_group("service_management.group_service_user")

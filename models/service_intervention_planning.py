@@ -12,6 +12,8 @@ from odoo.addons.resource.models.utils import Intervals
 from odoo.addons.service_management.helpers import rpc
 
 DISPATCH_UNPLANNED_LIMIT = 200
+# minutes between two start times the board proposes in a free span
+DISPATCH_SLOT_STEP = 30
 
 
 class ServiceIntervention(models.Model):
@@ -109,16 +111,40 @@ class ServiceIntervention(models.Model):
     def _get_first_free_slot(self, user, day, duration=None):
         """The UTC datetime at which this intervention could start for ``user`` on ``day``, else ``False``.
 
-        The first moment of the technician's working hours (their leaves removed, in their timezone) from which
-        ``duration`` hours (this intervention's planned duration by default) are free of their other open
-        interventions, as lead or helper; the lunch break may be worked through, the hours of today already gone
-        are not proposed.
+        The first of ``_get_free_starts``: see there what counts as free.
+        """
+        starts = self._get_free_starts(user, day, duration=duration, limit=1)
+        return starts[0] if starts else False
+
+    def _get_free_starts(self, user, day, duration=None, step=DISPATCH_SLOT_STEP, limit=None):
+        """The UTC datetimes at which this intervention could start for ``user`` on ``day``, earliest first.
+
+        The technician's working hours (their leaves removed, in their timezone) where ``duration`` hours (this
+        intervention's planned duration by default) are free of their other open interventions, as lead or helper;
+        the lunch break may be worked through, the hours of today already gone are not proposed. Each free span
+        gives its first moment, then one start every ``step`` minutes while the work still fits in it.
         """
         self.ensure_one()
         duration = timedelta(hours=duration or self.planned_duration or 1.0)
+        starts = []
+        for span_start, span_stop in self._get_free_spans(user, day):
+            # whole minutes: the rest of today starts at the next minute
+            start = span_start.replace(second=0, microsecond=0)
+            if start < span_start:
+                start += timedelta(minutes=1)
+            while start + duration <= span_stop:
+                starts.append(start.astimezone(pytz.utc).replace(tzinfo=None))
+                if limit and len(starts) >= limit:
+                    return starts
+                start += timedelta(minutes=step)
+        return starts
+
+    def _get_free_spans(self, user, day):
+        """The free spans ``[(start, stop)]`` (aware datetimes) of ``user`` on ``day``, for this intervention."""
+        self.ensure_one()
         calendar, resource, tz = self._get_technician_schedule(user)
         if not calendar:
-            return False
+            return []
         calendar, resource = calendar.sudo(), resource.sudo()
         zone = pytz.timezone(tz)
         day_start = zone.localize(datetime.combine(day, time.min))
@@ -146,14 +172,13 @@ class ServiceIntervention(models.Model):
             (pytz.utc.localize(booking.planned_start), pytz.utc.localize(booking.planned_end), Resource)
             for booking in bookings
         ]
-        slot_start = slot_stop = None
+        spans = []
         for start, stop, _records in free - Intervals(busy):
-            if start != slot_stop:  # intervals that touch (a morning, the lunch break) make one slot
-                slot_start = start
-            slot_stop = stop
-            if slot_stop - slot_start >= duration:
-                return slot_start.astimezone(pytz.utc).replace(tzinfo=None)
-        return False
+            if spans and spans[-1][1] == start:  # intervals that touch (a morning, the lunch break) make one span
+                spans[-1][1] = stop
+            else:
+                spans.append([start, stop])
+        return [tuple(span) for span in spans]
 
     # ------------------------------------------------------------
     # Dispatch board
@@ -391,14 +416,67 @@ class ServiceIntervention(models.Model):
             "selected_zone_ids": zones.ids,
         }
 
-    def action_dispatch_plan(self, user_id, day):
+    def get_dispatch_slots(self, user_id, day):
+        """What the board proposes before planning this intervention for ``user_id`` on ``day``: the first free
+        slot within the technician's working hours and the other start times that fit, for the dispatcher to
+        confirm or change. Nothing is written."""
+        self.ensure_one()
+        technician, day = self._check_dispatch_target(user_id, day)
+        tz = self._get_dispatch_tz()
+        duration = timedelta(hours=self.planned_duration or 1.0)
+        starts = self._get_free_starts(technician, day)
+        return {
+            "technician": technician.name,
+            "day_label": format_date(self.env, day),
+            "duration_label": format_duration(self.planned_duration or 1.0),
+            "slots": [
+                {
+                    "start": fields.Datetime.to_string(start),
+                    "label": self._format_dispatch_span(start, start + duration, tz),
+                }
+                for start in starts
+            ],
+            "message": "" if starts else self._get_no_slot_message(technician, day),
+        }
+
+    def action_dispatch_plan(self, user_id, day, start=None):
         """Plan this intervention for ``user_id`` on ``day`` (``YYYY-MM-DD``), as the dispatch board does.
 
-        It is planned at the technician's first free slot of that day within their working hours (see
-        ``_get_first_free_slot``), refused with a message when there is none. The write goes through the ORM,
+        It starts at ``start`` (UTC, ``YYYY-MM-DD HH:MM:SS``), one of the free start times of
+        ``get_dispatch_slots``, or at the technician's first free slot of that day within their working hours
+        when none is given; refused with a message when that time is not free. The write goes through the ORM,
         so double booking is refused.
         """
         self.ensure_one()
+        technician, day = self._check_dispatch_target(user_id, day)
+        starts = self._get_free_starts(technician, day, limit=None if start else 1)
+        if not starts:
+            raise UserError(self._get_no_slot_message(technician, day))
+        if start:
+            chosen = self._parse_dispatch_start(start)
+            if chosen not in starts:
+                raise UserError(
+                    self.env._(
+                        "%(technician)s is not free for %(duration)s from %(start)s: choose one of the free slots.",
+                        technician=technician.name,
+                        duration=format_duration(self.planned_duration or 1.0),
+                        start=self._format_dispatch_moment(chosen, self._get_dispatch_tz()),
+                    )
+                )
+            starts = [chosen]
+        vals = {"user_id": technician.id, "planned_start": starts[0]}
+        if technician in self.helper_ids:
+            vals["helper_ids"] = [Command.unlink(technician.id)]
+        self.write(vals)
+        return {
+            "id": self.id,
+            "planned_start": fields.Datetime.to_string(self.planned_start),
+            "planned_start_label": self._format_dispatch_moment(self.planned_start, self._get_dispatch_tz()),
+            "state": self.state,
+        }
+
+    def _check_dispatch_target(self, user_id, day):
+        """``(technician, date)`` this intervention may be planned for, from the board's arguments, else refused."""
         self._check_dispatch_access()
         if self.state not in ("new", "planned"):
             raise UserError(self.env._("%(name)s is already started or closed.", name=self.name))
@@ -415,28 +493,27 @@ class ServiceIntervention(models.Model):
                     company=self.company_id.name,
                 )
             )
-        day = rpc.to_date(self.env, day, self.env._("The day"))
-        start = self._get_first_free_slot(technician, day)
-        if not start:
-            raise UserError(
-                self.env._(
-                    "%(technician)s has no free slot of %(duration)s on %(day)s within their working hours: "
-                    "choose another day or technician.",
-                    technician=technician.name,
-                    duration=format_duration(self.planned_duration),
-                    day=format_date(self.env, day),
-                )
-            )
-        vals = {"user_id": technician.id, "planned_start": start}
-        if technician in self.helper_ids:
-            vals["helper_ids"] = [Command.unlink(technician.id)]
-        self.write(vals)
-        return {
-            "id": self.id,
-            "planned_start": fields.Datetime.to_string(self.planned_start),
-            "planned_start_label": self._format_dispatch_moment(self.planned_start, self._get_dispatch_tz()),
-            "state": self.state,
-        }
+        return technician, rpc.to_date(self.env, day, self.env._("The day"))
+
+    def _get_no_slot_message(self, technician, day):
+        return self.env._(
+            "%(technician)s has no free slot of %(duration)s on %(day)s within their working hours: "
+            "choose another day or technician.",
+            technician=technician.name,
+            duration=format_duration(self.planned_duration),
+            day=format_date(self.env, day),
+        )
+
+    def _parse_dispatch_start(self, start):
+        try:
+            return fields.Datetime.to_datetime(start).replace(second=0, microsecond=0)
+        except (TypeError, ValueError):
+            raise UserError(self.env._("The start time %(start)r is not a date and time.", start=start)) from None
+
+    @api.model
+    def _format_dispatch_span(self, start, end, tz):
+        """``HH:MM - HH:MM`` of two UTC datetimes, in ``tz``."""
+        return f"{pytz.utc.localize(start).astimezone(tz):%H:%M} - {pytz.utc.localize(end).astimezone(tz):%H:%M}"
 
     # ------------------------------------------------------------
     # Demo data

@@ -464,6 +464,48 @@ class TestDispatch(ServiceCommon):
             urgent.action_dispatch_plan(self.other_technician.id, "2025-03-03")
         self.assertFalse(urgent.user_id)
 
+    def test_board_proposes_the_first_free_slot_and_the_other_starts(self):
+        _monday, _wednesday, _next, _cancelled, urgent, *_rest = self._board_fixture()
+        urgent = urgent.with_user(self.dispatcher)
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Dentist",
+                "resource_id": self.technician.resource_ids.id,
+                "calendar_id": self.calendar.id,
+                "date_from": self._utc(MONDAY + timedelta(days=1), 8),
+                "date_to": self._utc(MONDAY + timedelta(days=1), 15),
+            }
+        )
+        urgent.planned_duration = 1.5
+        proposal = urgent.get_dispatch_slots(self.technician.id, "2025-03-04")
+        labels = [slot["label"] for slot in proposal["slots"]]
+        self.assertEqual(labels, ["15:00 - 16:30", "15:30 - 17:00"], "after the leave, within the working hours")
+        self.assertEqual(proposal["slots"][0]["start"], "2025-03-04 14:00:00", "UTC, as the plan button sends it")
+        self.assertEqual((proposal["day_label"], proposal["duration_label"]), ("03/04/2025", "01:30"))
+        self.assertFalse(urgent.user_id, "a proposal writes nothing")
+        # the dispatcher picks the second start
+        urgent.action_dispatch_plan(self.technician.id, "2025-03-04", proposal["slots"][1]["start"])
+        self.assertEqual(urgent.planned_start, self._utc(MONDAY + timedelta(days=1), 15, 30))
+        self.assertEqual(urgent.user_id, self.technician)
+
+    def test_a_full_day_proposes_nothing_and_a_taken_start_is_refused(self):
+        _monday, _wednesday, _next, _cancelled, urgent, low, *_rest = self._board_fixture()
+        urgent, low = urgent.with_user(self.dispatcher), low.with_user(self.dispatcher)
+        urgent.planned_duration = 9
+        urgent.action_dispatch_plan(self.technician.id, "2025-03-06")
+        proposal = low.get_dispatch_slots(self.technician.id, "2025-03-06")
+        self.assertFalse(proposal["slots"], "the day is full")
+        self.assertIn("has no free slot of 01:00 on 03/06/2025", proposal["message"])
+        self.assertFalse(low.get_dispatch_slots(self.technician.id, "2025-03-08")["slots"], "a Saturday")
+        with self.assertRaisesMessage(UserError, "is not free for 01:00 from 03/04/2025 07:00"):
+            low.action_dispatch_plan(self.technician.id, "2025-03-04", "2025-03-04 06:00:00")
+        with self.assertRaisesMessage(UserError, "is not a date and time"):
+            low.action_dispatch_plan(self.technician.id, "2025-03-04", "soon")
+        self.assertFalse(low.user_id, "nothing written")
+        self.assertFalse(low.planned_start)
+        with self.assertRaises(AccessError):
+            low.with_user(self.technician).get_dispatch_slots(self.technician.id, "2025-03-04")
+
     def test_board_shows_hours_leaves_load_and_sla(self):
         monday_job, *_rest = self._board_fixture()
         contract = self._create_contract(sla_response_hours=4, sla_resolution_hours=24)
@@ -570,9 +612,10 @@ class TestDispatch(ServiceCommon):
         self.assertIn('color="user_id"', arch)
 
 
-@tagged("post_install", "-at_install")
-class TestDispatchBoardTour(HttpCase):
-    def test_drag_an_unplanned_call_onto_a_technician(self):
+class DispatchTourCase(HttpCase):
+    def _create_tour_fixture(self):
+        """An urgent unplanned call of two hours, a technician of Lyon North whose next Wednesday starts with a
+        job from 08:00 to 09:00, and the dispatcher; ``(call, technician, dispatcher, next Wednesday)``."""
         company = self.env.ref("service_management.res_company_rhone_demo")
         zone = self.env.ref("service_management.service_zone_lyon_nord_demo")
         technician = new_test_user(
@@ -637,10 +680,32 @@ class TestDispatchBoardTour(HttpCase):
                 .replace(tzinfo=None),
             }
         )
+        return call, technician, dispatcher, next_wednesday
+
+
+@tagged("post_install", "-at_install")
+class TestDispatchBoardTour(DispatchTourCase):
+    def test_drag_an_unplanned_call_onto_a_technician(self):
+        call, technician, dispatcher, next_wednesday = self._create_tour_fixture()
         self.start_tour("/odoo", "service_dispatch_board_tour", login="tour_dispatcher")
         call.invalidate_recordset()
         self.assertEqual(call.user_id, technician)
         self.assertEqual(call.state, "planned")
         local_start = fields.Datetime.context_timestamp(call.with_user(dispatcher), call.planned_start)
         self.assertEqual(local_start.date(), next_wednesday)
-        self.assertEqual((local_start.hour, local_start.minute), (9, 0), "the first free two hours after 08:00-09:00")
+        self.assertEqual((local_start.hour, local_start.minute), (9, 30), "the start the dispatcher chose")
+
+
+@tagged("post_install", "-at_install")
+class TestDispatchBoardPhoneTour(DispatchTourCase):
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_plan_and_open_a_call_on_a_phone(self):
+        call, technician, dispatcher, next_wednesday = self._create_tour_fixture()
+        self.start_tour("/odoo", "service_dispatch_board_phone_tour", login="tour_dispatcher")
+        call.invalidate_recordset()
+        self.assertEqual(call.user_id, technician)
+        local_start = fields.Datetime.context_timestamp(call.with_user(dispatcher), call.planned_start)
+        self.assertEqual(local_start.date(), next_wednesday)
+        self.assertEqual((local_start.hour, local_start.minute), (9, 0), "the proposed first free slot, confirmed")

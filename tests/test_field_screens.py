@@ -1,5 +1,6 @@
 from lxml import etree
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import ServiceCommon
@@ -31,6 +32,17 @@ class TestFieldScreens(ServiceCommon):
             nodes = self._priority_nodes(self.dispatcher, view_type)
             self.assertEqual(len(nodes), 1, view_type)
             self.assertFalse(nodes[0].get("readonly"), f"a dispatcher sets the priority ({view_type})")
+
+    def test_priority_written_over_rpc_by_a_technician_is_refused(self):
+        intervention = self.env["service.intervention"].create(
+            {"partner_id": self.customer.id, "user_id": self.technician.id, "priority": "1"}
+        )
+        with self.assertRaisesMessage(AccessError, '"Priority"'):
+            intervention.with_user(self.technician).write({"priority": "3"})
+        intervention.invalidate_recordset()
+        self.assertEqual(intervention.priority, "1")
+        intervention.with_user(self.dispatcher).write({"priority": "3"})
+        self.assertEqual(intervention.priority, "3", "a dispatcher sets it")
 
     def test_desktop_form_has_one_start_button(self):
         arch = etree.fromstring(

@@ -60,6 +60,24 @@ class TestInterventionPart(ServiceCommon):
         self.assertNotIn(self.product_lift, offered, "the equipment sold is not a spare part")
         self.assertNotIn(furniture, offered)
 
+    def test_technician_records_spare_parts_only_whatever_the_door(self):
+        mine = self.intervention.with_user(self.technician)
+        with self.assertRaisesMessage(ValidationError, "Elevatis E-300 630 kg is not a spare part"):
+            self._add_part(user=self.technician, product_id=self.product_lift.id)
+        with self.assertRaisesMessage(ValidationError, "is not a spare part"):
+            mine.write({"part_ids": [fields.Command.create({"product_id": self.product_lift.id, "quantity": 1})]})
+        self.assertFalse(self.intervention.part_ids, "nothing was recorded")
+        part = self._add_part(user=self.technician)
+        with self.assertRaisesMessage(ValidationError, "is not a spare part"):
+            part.with_user(self.technician).write({"product_id": self.product_lift.id})
+        self.assertEqual(part.product_id, self.door_sensor)
+        part.with_user(self.technician).write({"quantity": 3})
+        self.assertEqual(part.quantity, 3, "a technician still changes the quantity of a spare part")
+
+    def test_dispatcher_may_record_any_product_as_a_part(self):
+        part = self._add_part(user=self.dispatcher, product_id=self.product_lift.id, quantity=1)
+        self.assertEqual(part.product_id, self.product_lift)
+
     def test_price_and_subtotal_from_the_catalog(self):
         part = self._add_part()
         self.assertEqual(part.name, "Door Sensor")

@@ -98,6 +98,42 @@ class TestInterventionReportPdf(OfficePdfCase, BillingCommon):
         self.assertNotIn("70.00", text, "a covered part shows no price")
 
 
+    def test_each_report_in_its_customers_language_whoever_prints_it(self):
+        self._load_french()
+        french, english = self.env["res.partner"].create(
+            [{"name": "Syndic des Terreaux", "lang": "fr_FR"}, {"name": "Harbour Offices Ltd", "lang": "en_US"}]
+        )
+        interventions = self.env["service.intervention"].create(
+            [
+                {"partner_id": partner.id, "user_id": self.technician.id, "description": "<p>Porte bloquée</p>"}
+                for partner in (french, english)
+            ]
+        )
+        interventions.action_start()
+        interventions.with_user(self.technician).action_done()
+        report = self.env.ref("service_management.action_report_service_intervention").with_user(self.dispatcher)
+        for printer_lang in ("en_US", "fr_FR"):
+            with self.subTest(printed_by=printer_lang):
+                pdf, __ = report.with_context(lang=printer_lang, force_report_rendering=True)._render_qweb_pdf(
+                    report.report_name, interventions.ids
+                )
+                pages = pdf_text(pdf)
+                self.assertEqual(len(pages), 2)
+                self.assertIn("Rapport d'intervention", pages[0])
+                self.assertIn("Demande du client", pages[0])
+                self.assertNotIn("Intervention Report", pages[0])
+                self.assertIn("Intervention Report", pages[1])
+                self.assertIn("Customer's Complaint", pages[1])
+                self.assertNotIn("Rapport d'intervention", pages[1])
+        # the background job that attaches and e-mails them does the same
+        contents = interventions.with_context(force_report_rendering=True)._render_report_pdfs()
+        french_text, english_text = (" ".join(pdf_text(contents[i])) for i in interventions)
+        self.assertIn("Rapport d'intervention", french_text)
+        self.assertNotIn("Intervention Report", french_text)
+        self.assertIn("Intervention Report", english_text)
+        self.assertNotIn("Rapport d'intervention", english_text)
+
+
 @tagged("post_install", "-at_install")
 class TestContractPdf(OfficePdfCase, BillingCommon):
     def _contract(self, **vals):

@@ -6,6 +6,7 @@ import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
 import { standardActionServiceProps } from "@web/webclient/actions/action_service";
 import { useSetupAction } from "@web/search/action_hook";
+import { DispatchPlanDialog } from "./dispatch_plan_dialog";
 
 const { DateTime } = luxon;
 const DRAG_THRESHOLD = 4; // pixels the pointer moves before a press becomes a drag
@@ -13,6 +14,7 @@ const DRAG_THRESHOLD = 4; // pixels the pointer moves before a press becomes a d
 const AXIS_START = 6;
 const AXIS_END = 20;
 const EMPTY_SCHEDULE = { work: [], leaves: [], capacity: 0 };
+const SWIPE_DISTANCE = 60; // pixels a finger travels sideways to change the day on a phone
 
 /**
  * Monday of the week of ``date`` (a luxon DateTime), as an ISO date string.
@@ -30,6 +32,8 @@ export class DispatchBoard extends Component {
         this.orm = useService("orm");
         this.action = useService("action");
         this.notification = useService("notification");
+        this.dialog = useService("dialog");
+        this.ui = useService("ui");
         const saved = this.props.state || {};
         this.state = useState({
             weekStart: saved.weekStart || null, // the server's today when empty
@@ -39,14 +43,22 @@ export class DispatchBoard extends Component {
             loading: false,
             dragOver: null, // "technicianId_date" of the cell under the dragged card
             dragged: null, // id of the dragged card
+            // on a phone: one technician and one day at a time, or the unplanned calls
+            phoneDay: saved.phoneDay || null,
+            phoneTechnicianId: saved.phoneTechnicianId || null,
+            phoneUnplanned: false,
         });
         useSetupAction({
             getLocalState: () => ({
                 weekStart: this.state.weekStart,
                 zoneIds: this.state.zoneIds,
                 companyIds: this.state.companyIds,
+                phoneDay: this.state.phoneDay,
+                phoneTechnicianId: this.state.phoneTechnicianId,
             }),
         });
+        this.touch = null;
+        this.wantedPhoneDay = null; // the day to show on a phone once its week is loaded
         this.gridRef = useRef("grid");
         this.drag = null;
         this.dragJustEnded = false;
@@ -74,6 +86,7 @@ export class DispatchBoard extends Component {
             this.state.weekStart = data.week_start;
             this.state.companyIds = data.selected_company_ids;
             this.state.zoneIds = data.selected_zone_ids;
+            this.fitPhoneSelection();
         } finally {
             this.state.loading = false;
         }
@@ -146,6 +159,77 @@ export class DispatchBoard extends Component {
     }
 
     // ------------------------------------------------------------------
+    // Phone: one technician, one day
+    // ------------------------------------------------------------------
+
+    get isPhone() {
+        return this.ui.isSmall;
+    }
+
+    /**
+     * Keep the phone's day within the loaded week (today when it is in it) and its technician among the rows.
+     */
+    fitPhoneSelection() {
+        const days = this.state.data.days;
+        if (days.some((day) => day.date === this.wantedPhoneDay)) {
+            this.state.phoneDay = this.wantedPhoneDay;
+        }
+        this.wantedPhoneDay = null;
+        if (!days.some((day) => day.date === this.state.phoneDay)) {
+            this.state.phoneDay = (days.find((day) => day.today) || days[0]).date;
+        }
+        const technicians = this.state.data.technicians;
+        if (!technicians.some((technician) => technician.id === this.state.phoneTechnicianId)) {
+            this.state.phoneTechnicianId = technicians[0]?.id || null;
+        }
+    }
+
+    get phoneDay() {
+        return this.state.data.days.find((day) => day.date === this.state.phoneDay);
+    }
+
+    get phoneTechnician() {
+        return this.state.data.technicians.find((technician) => technician.id === this.state.phoneTechnicianId);
+    }
+
+    async shiftPhoneDay(step) {
+        const target = DateTime.fromISO(this.state.phoneDay).plus({ days: step }).toISODate();
+        if (this.state.data.days.some((day) => day.date === target)) {
+            this.state.phoneDay = target;
+        } else {
+            this.wantedPhoneDay = target;
+            await this.setWeek(target);
+        }
+    }
+
+    onPhoneTechnicianChange(ev) {
+        this.state.phoneTechnicianId = Number(ev.target.value);
+        this.state.phoneUnplanned = false;
+    }
+
+    togglePhoneUnplanned() {
+        this.state.phoneUnplanned = !this.state.phoneUnplanned;
+    }
+
+    onTouchStart(ev) {
+        const touch = ev.changedTouches[0];
+        this.touch = { x: touch.clientX, y: touch.clientY };
+    }
+
+    onTouchEnd(ev) {
+        if (!this.touch) {
+            return;
+        }
+        const touch = ev.changedTouches[0];
+        const dx = touch.clientX - this.touch.x;
+        const dy = touch.clientY - this.touch.y;
+        this.touch = null;
+        if (Math.abs(dx) > SWIPE_DISTANCE && Math.abs(dx) > 2 * Math.abs(dy)) {
+            return this.shiftPhoneDay(dx < 0 ? 1 : -1);
+        }
+    }
+
+    // ------------------------------------------------------------------
     // Filters and week picker
     // ------------------------------------------------------------------
 
@@ -168,6 +252,7 @@ export class DispatchBoard extends Component {
 
     onDateChange(ev) {
         if (ev.target.value) {
+            this.wantedPhoneDay = ev.target.value;
             return this.setWeek(ev.target.value);
         }
     }
@@ -206,6 +291,14 @@ export class DispatchBoard extends Component {
         if (this.dragJustEnded) {
             return;
         }
+        if (this.isPhone) {
+            // no drag on a phone: a tap offers to open, reassign or reschedule the card
+            return this.plan(card, card.user_id || this.state.phoneTechnicianId, card.day || this.state.phoneDay);
+        }
+        return this.openForm(card);
+    }
+
+    openForm(card) {
         return this.action.doAction({
             type: "ir.actions.act_window",
             res_model: "service.intervention",
@@ -218,7 +311,7 @@ export class DispatchBoard extends Component {
     // mouse, a pen, and the pointer events that tours and tests dispatch.
 
     onCardPointerDown(ev, card) {
-        if (!card.draggable || ev.button !== 0) {
+        if (!card.draggable || ev.button !== 0 || this.isPhone) {
             return;
         }
         const rect = ev.currentTarget.getBoundingClientRect();
@@ -323,24 +416,19 @@ export class DispatchBoard extends Component {
         }
     }
 
-    async plan(card, technicianId, date) {
-        try {
-            const result = await this.orm.call("service.intervention", "action_dispatch_plan", [
-                [card.id],
-                technicianId,
-                date,
-            ]);
-            this.notification.add(_t("Planned at the first free slot: %s", result.planned_start_label), {
-                title: card.name,
-                type: "success",
-            });
-        } catch (error) {
-            this.notification.add(error.data?.message || error.message, {
-                title: _t("%s cannot be planned there", card.name),
-                type: "danger",
-            });
-        }
-        await this.load();
+    /**
+     * Propose the first free slot of the technician's day for the card; the dispatcher confirms it or
+     * picks another start, technician or day before anything is written.
+     */
+    plan(card, technicianId, date) {
+        this.dialog.add(DispatchPlanDialog, {
+            card,
+            technicians: this.state.data.technicians,
+            technicianId,
+            date,
+            onPlanned: () => this.load(),
+            onOpen: this.isPhone ? (openedCard) => this.openForm(openedCard) : undefined,
+        });
     }
 }
 

@@ -33,12 +33,29 @@ registry.category("web_tour.tours").add("service_dispatch_board_tour", {
             run: `drag_and_drop ${WEDNESDAY}`,
         },
         {
-            content: "The board says when it was planned: the first free slot",
-            trigger: ".o_notification:contains(Planned at the first free slot)",
+            content: "Nothing is written yet: the board proposes the first free slot, after the job booked at 08:00",
+            trigger: ".o_service_dispatch_plan_dialog .o_service_dispatch_plan_proposed:contains(Tour Dispatch Technician):contains(09:00 - 11:00)",
         },
         {
-            content: "The card is in the technician's Wednesday, after the job booked at 08:00",
-            trigger: `${WEDNESDAY} ${CARD} .o_service_dispatch_time:contains(09:00 - 11:00)`,
+            trigger: `.o_service_dispatch_unplanned ${CARD}`,
+        },
+        {
+            content: "The dispatcher prefers half an hour later",
+            trigger: ".o_service_dispatch_plan_dialog select.o_service_dispatch_plan_start",
+            run: "selectByLabel 09:30 - 11:30",
+        },
+        {
+            content: "and confirms",
+            trigger: ".o_service_dispatch_plan_dialog .o_service_dispatch_plan_confirm:enabled",
+            run: "click",
+        },
+        {
+            content: "The board says when it was planned",
+            trigger: ".o_notification:contains(Planned:)",
+        },
+        {
+            content: "The card is in the technician's Wednesday at the chosen time",
+            trigger: `${WEDNESDAY} ${CARD} .o_service_dispatch_time:contains(09:30 - 11:30)`,
         },
         {
             content: "It left the unplanned list",
