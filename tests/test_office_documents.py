@@ -175,6 +175,32 @@ class TestContractPdf(OfficePdfCase, BillingCommon):
         self.assertIn("tous les mois", text)
         self.assertNotIn("Annees", text)
 
+    def test_customer_invoicing_and_site_addresses_side_by_side(self):
+        contract = self._contract(site_ids=[Command.set(self.site_tilleuls.ids)])
+        headings = self._heading_positions(contract, ("Customer", "Invoice Address", "Site"))
+        self.assertEqual(len({y for __, y in headings}), 1, f"the three blocks start on one line: {headings}")
+        self.assertEqual([x for x, __ in headings], sorted({x for x, __ in headings}), "left to right")
+        self._load_french()
+        self.customer.lang = "fr_FR"
+        headings = self._heading_positions(contract, ("Client", "Adresse de facturation", "Site"))
+        self.assertEqual(len({y for __, y in headings}), 1, f"the three blocks start on one line: {headings}")
+
+    def _heading_positions(self, contract, headings):
+        """``[(x, y)]`` on the first page of the contract's PDF of each of ``headings``, in their order."""
+        report = self.env.ref("service_management.action_report_service_contract")
+        pdf, __ = report.with_context(force_report_rendering=True)._render_qweb_pdf(report.report_name, contract.ids)
+        found = {}
+
+        def visit(text, cm, tm, _font, _size):
+            found.setdefault(
+                text.strip(),
+                (round(tm[4] * cm[0] + tm[5] * cm[2] + cm[4]), round(tm[4] * cm[1] + tm[5] * cm[3] + cm[5])),
+            )
+
+        PdfFileReader(io.BytesIO(pdf), strict=False).pages[0].extract_text(visitor_text=visit)
+        self.assertTrue(set(headings) <= set(found), f"{headings} printed as headings")
+        return [found[heading] for heading in headings]
+
     def test_service_levels_heading_stays_with_its_table(self):
         contract = self._contract(sla_response_hours=4.0, sla_resolution_hours=24.0)
         html = (

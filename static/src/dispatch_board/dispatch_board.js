@@ -1,4 +1,5 @@
 import { Component, onWillStart, onWillUnmount, useExternalListener, useRef, useState } from "@odoo/owl";
+import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { CheckboxItem } from "@web/core/dropdown/checkbox_item";
 import { Dropdown } from "@web/core/dropdown/dropdown";
 import { _t } from "@web/core/l10n/translation";
@@ -25,7 +26,7 @@ function weekStartOf(date) {
 
 export class DispatchBoard extends Component {
     static template = "service_management.DispatchBoard";
-    static components = { Dropdown, CheckboxItem };
+    static components = { Dropdown, CheckboxItem, DateTimeInput };
     static props = { ...standardActionServiceProps };
 
     setup() {
@@ -250,10 +251,17 @@ export class DispatchBoard extends Component {
         return this.setWeek(DateTime.fromISO(this.state.weekStart).plus({ weeks: 1 }).toISODate());
     }
 
-    onDateChange(ev) {
-        if (ev.target.value) {
-            this.wantedPhoneDay = ev.target.value;
-            return this.setWeek(ev.target.value);
+    /**
+     * The date shown by the date picker, in the user's format: the day on a phone, else the week's Monday.
+     */
+    get dateInputValue() {
+        return DateTime.fromISO((this.isPhone && this.state.phoneDay) || this.state.weekStart);
+    }
+
+    onDateChange(value) {
+        if (value) {
+            this.wantedPhoneDay = value.toISODate();
+            return this.setWeek(this.wantedPhoneDay);
         }
     }
 

@@ -1,4 +1,5 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
+import { DateTimeInput } from "@web/core/datetime/datetime_input";
 import { Dialog } from "@web/core/dialog/dialog";
 import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
@@ -10,7 +11,7 @@ import { useService } from "@web/core/utils/hooks";
  */
 export class DispatchPlanDialog extends Component {
     static template = "service_management.DispatchPlanDialog";
-    static components = { Dialog };
+    static components = { Dialog, DateTimeInput };
     static props = {
         card: Object,
         technicians: Array,
@@ -76,8 +77,15 @@ export class DispatchPlanDialog extends Component {
         return this.loadSlots();
     }
 
-    onDateChange(ev) {
-        this.state.date = ev.target.value;
+    get dateValue() {
+        return luxon.DateTime.fromISO(this.state.date);
+    }
+
+    onDateChange(value) {
+        if (!value) {
+            return;
+        }
+        this.state.date = value.toISODate();
         return this.loadSlots();
     }
 

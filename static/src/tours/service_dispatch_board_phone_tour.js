@@ -1,3 +1,4 @@
+import { formatDate } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
 
 const CARD = ".o_service_dispatch_card:contains(Tour Dispatch Customer)";
@@ -7,7 +8,8 @@ const NEXT_WEDNESDAY = luxon.DateTime.now().setZone("Europe/Paris").startOf("wee
 function setDate(selector) {
     return () => {
         const input = document.querySelector(selector);
-        input.value = NEXT_WEDNESDAY;
+        // typed in the user's date format, as the date picker reads it
+        input.value = formatDate(luxon.DateTime.fromISO(NEXT_WEDNESDAY));
         input.dispatchEvent(new Event("change", { bubbles: true }));
     };
 }
@@ -47,8 +49,8 @@ registry.category("web_tour.tours").add("service_dispatch_board_phone_tour", {
         },
         {
             content: "Pick next Wednesday",
-            trigger: ".o_service_dispatch_plan_dialog input.o_service_dispatch_plan_date",
-            run: setDate(".o_service_dispatch_plan_dialog input.o_service_dispatch_plan_date"),
+            trigger: ".o_service_dispatch_plan_dialog .o_service_dispatch_plan_date input",
+            run: setDate(".o_service_dispatch_plan_dialog .o_service_dispatch_plan_date input"),
         },
         {
             content: "The first free slot after the job booked at 08:00 is proposed",
@@ -74,8 +76,8 @@ registry.category("web_tour.tours").add("service_dispatch_board_phone_tour", {
         },
         {
             content: "Go to next Wednesday",
-            trigger: ".o_control_panel input.o_service_dispatch_date",
-            run: setDate(".o_control_panel input.o_service_dispatch_date"),
+            trigger: ".o_control_panel .o_service_dispatch_date input",
+            run: setDate(".o_control_panel .o_service_dispatch_date input"),
         },
         {
             content: "The call is stacked in the technician's day at its time",
