@@ -33,6 +33,7 @@ class ServiceInterventionChecklistLine(models.Model):
             line.answered = bool(line._get_answer_value())
 
     @api.depends("answer_type", "answer_yes_no", "answer_number", "answer_text", "answered")
+    @api.depends_context("lang")
     def _compute_answer_display(self):
         selection = dict(self._fields["answer_yes_no"]._description_selection(self.env))
         for line in self:

@@ -112,6 +112,17 @@ class TestInterventionChecklist(ServiceCommon):
         intervention.action_done()
         self.assertEqual(intervention.state, "done")
 
+    def test_answer_reads_in_the_language_of_who_reads_it(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["service_management"], ["fr_FR"], overwrite=True)
+        intervention = self._create_intervention()
+        line = self.env["service.intervention.checklist.line"].create(
+            {"intervention_id": intervention.id, "question": "Door locks checked", "answer_yes_no": "yes"}
+        )
+        # the same record read for a French then an English customer in one transaction (a batch of reports)
+        self.assertEqual(line.with_context(lang="fr_FR").answer_display, "Oui")
+        self.assertEqual(line.with_context(lang="en_US").answer_display, "Yes")
+
     def test_batch_completion_names_each_intervention(self):
         first, second = self._create_intervention(), self._create_intervention(user_id=self.other_technician.id)
         (first | second).action_start()
