@@ -42,10 +42,22 @@ class TestInterventionAccess(BillingCommon):
         cls.other_lift = cls._create_equipment(name="Lift B", serial_no="ACC-2")
         cls.contract = cls._create_billing_contract()
         cls.door_contact = cls.env["product.product"].create(
-            {"name": "Door contact", "type": "consu", "list_price": 80.0, "taxes_id": [Command.clear()]}
+            {
+                "name": "Door contact",
+                "type": "consu",
+                "list_price": 80.0,
+                "taxes_id": [Command.clear()],
+                "is_service_spare_part": True,
+            }
         )
         cls.roller = cls.env["product.product"].create(
-            {"name": "Roller", "type": "consu", "list_price": 12.0, "taxes_id": [Command.clear()]}
+            {
+                "name": "Roller",
+                "type": "consu",
+                "list_price": 12.0,
+                "taxes_id": [Command.clear()],
+                "is_service_spare_part": True,
+            }
         )
         cls.intervention = cls.env["service.intervention"].create(
             {
