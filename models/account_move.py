@@ -198,11 +198,16 @@ class AccountMove(models.Model):
         """Queue the invoices for Odoo's sending job, which renders the PDF and e-mails it."""
         if not self:
             return
-        self.sending_data = {
+        self.sending_data = self._service_get_sending_data()
+        self.env.ref("account.ir_cron_account_move_send")._trigger()
+
+    @api.model
+    def _service_get_sending_data(self):
+        """What Odoo's sending job needs on an invoice to render its PDF and e-mail it, in the current user's name."""
+        return {
             "author_user_id": self.env.user.id,
             "author_partner_id": self.env.user.partner_id.id,
         }
-        self.env.ref("account.ir_cron_account_move_send")._trigger()
 
     def _get_service_deferral_lines(self):
         return self.invoice_line_ids.filtered(
@@ -287,20 +292,32 @@ class AccountMove(models.Model):
 
     @api.model
     def _service_create_from_plans(self, plans):
-        moves = self.create([plan["invoice_vals"] for plan in plans])
+        """Create, post and queue for sending the invoices of ``plans`` in one batch.
+
+        The invoices to post and send are created with their sending data (posted in the same
+        transaction, they reach the sending job posted): posted invoices are not written again.
+        """
+        sending_data = self._service_get_sending_data()
+        to_send = [(plan.get("policy") or plan["record"].invoice_policy) == "post_send" for plan in plans]
+        moves = self.create(
+            [
+                dict(plan["invoice_vals"], sending_data=sending_data) if send else plan["invoice_vals"]
+                for plan, send in zip(plans, to_send, strict=True)
+            ]
+        )
         period_vals = []
         to_post = self.browse()
-        for plan, move in zip(plans, moves, strict=True):
+        for plan, move, send in zip(plans, moves, to_send, strict=True):
             if plan.get("periods"):
                 period_vals += plan["record"]._after_billing(plan, move)
-            if (plan.get("policy") or plan["record"].invoice_policy) == "post_send":
+            if send:
                 to_post |= move
         if period_vals:
             self.env["service.billing.period"].create(period_vals)
             self.env["service.contract"]._update_billed_until([plan for plan in plans if plan.get("periods")])
         if to_post:
             to_post.action_post()
-            to_post._service_queue_sending()
+            self.env.ref("account.ir_cron_account_move_send")._trigger()
         return moves
 
     def _service_release_billed_periods(self):

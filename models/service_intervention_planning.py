@@ -1,6 +1,8 @@
 import random
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import datetime, time, timedelta
+from itertools import chain
 
 import pytz
 
@@ -14,6 +16,26 @@ from odoo.addons.service_management.helpers import rpc
 DISPATCH_UNPLANNED_LIMIT = 200
 # minutes between two start times the board proposes in a free span
 DISPATCH_SLOT_STEP = 30
+
+
+def _merged_bounds(intervals):
+    """``(starts, stops)`` of ``intervals`` (triples ``(start, stop, records)``) sorted, overlapping and touching
+    ones merged (the lunch break joins the morning and the afternoon)."""
+    starts, stops = [], []
+    for start, stop, _records in sorted(intervals, key=lambda interval: interval[0]):
+        if stops and start <= stops[-1]:
+            stops[-1] = max(stops[-1], stop)
+        else:
+            starts.append(start)
+            stops.append(stop)
+    return starts, stops
+
+
+def _covers(bounds, start, end):
+    """Whether one of the intervals of ``bounds`` (from ``_merged_bounds``) holds all of ``[start, end]``."""
+    starts, stops = bounds
+    index = bisect_right(starts, start) - 1
+    return index >= 0 and stops[index] >= end
 
 
 class ServiceIntervention(models.Model):
@@ -34,6 +56,12 @@ class ServiceIntervention(models.Model):
     # Working hours and leaves of the technicians
     # ------------------------------------------------------------
 
+    @api.model
+    def _prefetch_technician_schedules(self, users):
+        """Read the resources, working hours and timezones of ``users`` at once, for ``_get_technician_schedule``."""
+        users.sudo().mapped("resource_ids.calendar_id.tz")
+        return True
+
     def _get_technician_schedule(self, user):
         """``(calendar, resource, tz name)`` of a technician for this intervention's company.
 
@@ -52,18 +80,25 @@ class ServiceIntervention(models.Model):
         """``{intervention: [warning, ...]}`` for the interventions of ``self`` planned but not started.
 
         The technicians are grouped by working-hours calendar and timezone; the work and leave
-        intervals of each group are computed in one call for the whole time span of the batch.
+        intervals of each group are computed in one call for the whole time span of the batch, and
+        each technician's working hours (lunch break included) are merged once for all their jobs.
         """
         Resource = self.env["resource.resource"]
-        to_check = self.filtered(
-            lambda i: i.planned_start and i.planned_end and i.state in ("new", "planned") and i._get_technicians()
-        )
+        self._prefetch_technician_schedules(self.user_id | self.helper_ids)
+        schedules = {}
         groups = defaultdict(lambda: {"resources": Resource, "start": None, "end": None, "items": []})
-        for intervention in to_check:
+        for intervention in self:
+            if not (
+                intervention.planned_start and intervention.planned_end and intervention.state in ("new", "planned")
+            ):
+                continue
             start = pytz.utc.localize(intervention.planned_start)
             end = pytz.utc.localize(intervention.planned_end)
             for user in intervention._get_technicians():
-                calendar, resource, tz = intervention._get_technician_schedule(user)
+                key = (intervention.company_id.id, user.id)
+                if key not in schedules:
+                    schedules[key] = intervention._get_technician_schedule(user)
+                calendar, resource, tz = schedules[key]
                 if not calendar:
                     continue
                 group = groups[calendar, tz]
@@ -84,6 +119,7 @@ class ServiceIntervention(models.Model):
             # the lunch break is part of the working day: a job across it is not "outside the hours"
             lunch = calendar._attendance_intervals_batch(span_start, span_end, resources=resources, tz=zone, lunch=True)
             leaves = calendar._leave_intervals_batch(span_start, span_end, resources=resources, tz=zone)
+            hours = {}
             for intervention, user, resource, start, end in group["items"]:
                 planned = Intervals([(start, end, Resource)])
                 on_leave = leaves[resource.id] & planned
@@ -98,7 +134,10 @@ class ServiceIntervention(models.Model):
                             reason=", ".join(sorted(reasons)) or self.env._("Time Off"),
                         )
                     )
-                elif planned - (work[resource.id] | lunch[resource.id]):
+                    continue
+                if resource.id not in hours:
+                    hours[resource.id] = _merged_bounds(chain(work[resource.id], lunch[resource.id]))
+                if not _covers(hours[resource.id], start, end):
                     warnings[intervention].append(
                         self.env._(
                             "Planned outside the working hours of %(technician)s (%(calendar)s).",
@@ -220,6 +259,7 @@ class ServiceIntervention(models.Model):
         span_start = tz.localize(datetime.combine(days[0], time.min))
         span_end = tz.localize(datetime.combine(days[-1] + timedelta(days=1), time.min))
         groups = defaultdict(lambda: {"resources": Resource, "users": []})
+        self._prefetch_technician_schedules(technicians)
         for user in technicians:
             calendar, resource, user_tz = self._get_technician_schedule(user)
             if calendar:
@@ -265,35 +305,63 @@ class ServiceIntervention(models.Model):
         return f"{format_date(self.env, local.date())} {local:%H:%M}"
 
     @api.model
+    def _get_dispatch_card_fields(self):
+        """The stored fields ``_prepare_dispatch_card`` reads: the board fetches only these."""
+        return [
+            "name",
+            "company_id",
+            "partner_id",
+            "site_id",
+            "intervention_type",
+            "priority",
+            "state",
+            "user_id",
+            "helper_ids",
+            "zone_id",
+            "planned_start",
+            "planned_end",
+            "planned_duration",
+            "resolution_deadline",
+            "sla_breached",
+            "sla_late",
+        ]
+
+    @api.model
     def _prepare_dispatch_card(self, intervention, tz, type_labels, priority_labels):
         start = end = False
-        if intervention.planned_start:
-            start = pytz.utc.localize(intervention.planned_start).astimezone(tz)
+        planned_start = intervention.planned_start
+        if planned_start:
+            start = pytz.utc.localize(planned_start).astimezone(tz)
             end = pytz.utc.localize(intervention.planned_end).astimezone(tz)
         site = intervention.site_id
+        partner = intervention.partner_id
+        intervention_type = intervention.intervention_type
+        priority = intervention.priority
+        state = intervention.state
+        deadline = intervention.resolution_deadline
         return {
             "id": intervention.id,
             "name": intervention.name,
-            "partner": intervention.partner_id.display_name,
-            "site": site.name if site and site != intervention.partner_id else site.city or "",
+            "partner": partner.display_name,
+            "site": site.name if site and site != partner else site.city or "",
             "city": site.city or "",
-            "type": intervention.intervention_type,
-            "type_label": type_labels.get(intervention.intervention_type),
-            "priority": intervention.priority,
-            "priority_label": priority_labels.get(intervention.priority),
-            "state": intervention.state,
+            "type": intervention_type,
+            "type_label": type_labels.get(intervention_type),
+            "priority": priority,
+            "priority_label": priority_labels.get(priority),
+            "state": state,
             "user_id": intervention.user_id.id,
             "zone_id": intervention.zone_id.id,
             "day": start and start.date().isoformat(),
             "time": start and f"{start:%H:%M} - {end:%H:%M}",
             "start_hour": start and round(start.hour + start.minute / 60, 2),
             "end_hour": end and round((end - start.replace(hour=0, minute=0, second=0)).total_seconds() / 3600, 2),
-            "sla_deadline": self._format_dispatch_moment(intervention.resolution_deadline, tz),
+            "sla_deadline": self._format_dispatch_moment(deadline, tz) if deadline else "",
             "duration": intervention.planned_duration,
             "warning": intervention.planning_warning or "",
             "sla_breached": intervention.sla_breached,
             "sla_late": intervention.sla_late,
-            "draggable": intervention.state in ("new", "planned"),
+            "draggable": state in ("new", "planned"),
         }
 
     @api.model
@@ -322,7 +390,8 @@ class ServiceIntervention(models.Model):
         zone_domain = [("zone_id", "in", zones.ids)] if zones else []
         company_domain = [("company_id", "in", companies.ids)]
 
-        interventions = self.search(
+        card_fields = self._get_dispatch_card_fields()
+        interventions = self.search_fetch(
             company_domain
             + zone_domain
             + [
@@ -331,6 +400,7 @@ class ServiceIntervention(models.Model):
                 ("user_id", "!=", False),
                 ("state", "!=", "cancelled"),
             ],
+            card_fields,
             order="planned_start, id",
         )
         unplanned_domain = (
@@ -338,7 +408,9 @@ class ServiceIntervention(models.Model):
             + zone_domain
             + [("state", "=", "new"), "|", ("planned_start", "=", False), ("user_id", "=", False)]
         )
-        unplanned = self.search(unplanned_domain, order="priority desc, call_date, id", limit=DISPATCH_UNPLANNED_LIMIT)
+        unplanned = self.search_fetch(
+            unplanned_domain, card_fields, order="priority desc, call_date, id", limit=DISPATCH_UNPLANNED_LIMIT
+        )
         unplanned_count = (
             len(unplanned) if len(unplanned) < DISPATCH_UNPLANNED_LIMIT else self.search_count(unplanned_domain)
         )

@@ -179,6 +179,75 @@ class TestBillingRuns(BillingCommon):
         self.assertEqual(invoice.state, "posted")
         self.assertTrue(invoice.sending_data, "queued for Odoo's sending job")
 
+    def _bill_batch_queries(self, count, day):
+        """``(queries of billing count new contracts in one batch, queries of plain Odoo creating and posting
+        the same invoices)``: each contract has its own customer and is posted and sent."""
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"Batch customer {count}-{index}", "is_company": True, "email": f"b{count}{index}@example.com"}
+                for index in range(count)
+            ]
+        )
+        contracts = self.env["service.contract"]
+        for partner in partners:
+            contracts |= self._create_billing_contract(
+                start=day.replace(day=1), partner_id=partner.id, invoice_policy="post_send"
+            )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        moves = self._bill(contracts, day)
+        self.env.flush_all()
+        billed = self.env.cr.sql_log_count - start
+        self.assertEqual(len(moves), count)
+        self.assertEqual(set(moves.mapped("state")), {"posted"})
+        self.assertTrue(all(moves.mapped("sending_data")), "queued for Odoo's sending job")
+        self.assertEqual(len(moves.service_contract_id.billing_period_ids), count)
+        vals_list = [
+            {
+                "move_type": "out_invoice",
+                "partner_id": move.partner_id.id,
+                "journal_id": move.journal_id.id,
+                "invoice_date": move.invoice_date,
+                "invoice_payment_term_id": move.invoice_payment_term_id.id,
+                "invoice_line_ids": [
+                    fields.Command.create(
+                        {
+                            "product_id": line.product_id.id,
+                            "name": line.name,
+                            "quantity": line.quantity,
+                            "price_unit": line.price_unit,
+                            "tax_ids": [fields.Command.set(line.tax_ids.ids)],
+                            "account_id": line.account_id.id,
+                        }
+                    )
+                    for line in move.invoice_line_ids
+                ],
+            }
+            for move in moves
+        ]
+        savepoint = self.env.cr.savepoint()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        self.env["account.move"].create(vals_list).action_post()
+        self.env.flush_all()
+        raw = self.env.cr.sql_log_count - start
+        savepoint.close(rollback=True)
+        self.env.invalidate_all()
+        return billed, raw
+
+    def test_billing_queries_per_invoice_are_no_more_than_odoo_own(self):
+        day = fields.Date.today()
+        self._bill_batch_queries(1, day)  # the first invoice of the month starts its sequence
+        small_billed, small_raw = self._bill_batch_queries(2, day)
+        large_billed, large_raw = self._bill_batch_queries(8, day)
+        self.assertLessEqual(
+            large_billed - small_billed,
+            large_raw - small_raw,
+            "six more invoices in the batch cost the billing run no more queries than they cost plain Odoo "
+            f"(billing run: {small_billed} then {large_billed}; plain Odoo: {small_raw} then {large_raw})",
+        )
+
     @freeze_time("2025-02-03")
     def test_other_company_contract_is_billed_in_its_company(self):
         self.env["account.chart.template"].try_loading("generic_coa", company=self.company_b, install_demo=False)

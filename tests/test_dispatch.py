@@ -347,6 +347,86 @@ class TestDispatch(ServiceCommon):
         self.assertEqual(unplanned, {"North (test)": (urgent | normal).ids, "South (test)": low.ids})
         self.assertEqual(board["unplanned_count"], 3)
 
+    def _board_queries(self):
+        """The queries of one call of the board's week data by the dispatcher, from an empty cache."""
+        Intervention = self.Intervention.with_user(self.dispatcher)
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        board = Intervention.get_dispatch_board_data("2025-03-03")
+        return self.env.cr.sql_log_count - start, board
+
+    def test_board_queries_do_not_grow_with_the_week(self):
+        self._board_fixture()
+        self.env["resource.calendar.leaves"].create(
+            {
+                "name": "Dentist",
+                "resource_id": self.technician.resource_ids.id,
+                "calendar_id": self.calendar.id,
+                "date_from": self._utc(MONDAY + timedelta(days=3), 14),
+                "date_to": self._utc(MONDAY + timedelta(days=3), 16),
+            }
+        )
+        self._board_queries()  # the caches of the registry (groups, rules) are filled once
+        small_count, small = self._board_queries()
+        # eight more technicians on the same hours, two of them on leave on Wednesday, four or five jobs a day
+        # each (some after the hours, some with a helper) and more calls to plan
+        technicians = self.env["res.users"]
+        for index in range(8):
+            technician = self._create_service_user(f"board_tech_{index}", "service_management.group_service_technician")
+            technician.write(
+                {
+                    "name": f"Tech {index} (test)",
+                    "tz": "Europe/Paris",
+                    "service_zone_ids": [Command.set(self.zone_north.ids)],
+                }
+            )
+            technicians |= technician
+        resources = self.env["resource.resource"].create(
+            [
+                {"name": user.name, "user_id": user.id, "calendar_id": self.calendar.id, "tz": "Europe/Paris"}
+                for user in technicians
+            ]
+        )
+        self.env["resource.calendar.leaves"].create(
+            [
+                {
+                    "name": "Training",
+                    "resource_id": resource.id,
+                    "calendar_id": self.calendar.id,
+                    "date_from": self._utc(MONDAY + timedelta(days=2), 0),
+                    "date_to": self._utc(MONDAY + timedelta(days=2), 23, 59),
+                }
+                for resource in resources[:2]
+            ]
+        )
+        self.Intervention.create(
+            [
+                {
+                    "partner_id": self.customer.id,
+                    "site_id": self.site_tilleuls.id,
+                    "user_id": technician.id,
+                    "helper_ids": [Command.set(technicians[index - 1].ids)] if hour == 16 else [],
+                    "planned_start": self._utc(MONDAY + timedelta(days=day), hour),
+                }
+                for index, technician in enumerate(technicians)
+                for day in range(5)
+                for hour in ((8, 10, 14, 16, 18) if index % 2 else (8, 10, 14, 18))
+            ]
+            + [{"partner_id": self.customer.id, "site_id": self.site_acacias.id} for _call in range(10)]
+        )
+        self._board_queries()  # new users cleared the caches of the registry
+        large_count, large = self._board_queries()
+        self.assertEqual(len(large["technicians"]), len(small["technicians"]) + 8)
+        cards = [card for cards in large["cells"].values() for card in cards]
+        self.assertEqual(
+            len(cards) - sum(len(cards) for cards in small["cells"].values()), 4 * 5 * 5 + 4 * 5 * 4 + 4 * 5
+        )
+        self.assertTrue(any("on leave (Training)" in card["warning"] for card in cards))
+        self.assertTrue(any("outside the working hours" in card["warning"] for card in cards))
+        self.assertEqual(large["unplanned_count"], small["unplanned_count"] + 10)
+        self.assertEqual(large_count, small_count, "the same queries for 2 technicians or 10, 3 jobs or 183")
+
     def test_board_filtered_by_zone_and_company(self):
         monday_job, wednesday_job, *_calls, job_b = self._board_fixture()
         Intervention = self.Intervention.with_user(self.dispatcher)

@@ -11,7 +11,7 @@
 #   tools/harness.sh lint    ruff + pylint-odoo
 #   tools/harness.sh format  ruff format + ruff check --fix
 #   tools/harness.sh pot     rewrite i18n/service_management.pot from $ODOO_TEST_DB
-#   tools/harness.sh bench   fresh $ODOO_BENCH_DB without demo data, then the billing benchmark ($SCALE)
+#   tools/harness.sh bench   fresh $ODOO_BENCH_DB without demo data, then the benchmarks ($SCALE, $BENCH; $LOAD=1: load test)
 #   tools/harness.sh stop    stop the private PostgreSQL cluster
 #   tools/harness.sh clean   stop it and delete .run/ (keeps .venv/)
 set -euo pipefail
@@ -540,15 +540,23 @@ cmd_pot() {
 cmd_bench() {
     check_manifest
     setup
-    local db="${ODOO_BENCH_DB:-service_bench}" scale="${SCALE:-small}" rc=0
+    local db="${ODOO_BENCH_DB:-service_bench}" scale="${SCALE:-small}" parts="${BENCH:-all}" rc=0
     say "dropping and recreating database $db"
     drop_db "$db"
     say "installing $MODULE without demo data (log: .run/bench-install.log)"
     odoo_step bench-install -d "$db" -i "$MODULE" --without-demo=all --stop-after-init --no-http ${ODOO_ARGS:-} || rc=$?
     "$PYTHON" "$TOOLS/testlog.py" check .run/bench-install.log "$rc" || die "installation of $MODULE failed; see .run/bench-install.log"
-    say "billing benchmark, SCALE=$scale (Odoo log: .run/bench.log)"
-    "$VPY" "$TOOLS/bench.py" "$ODOO_SRC" "$ODOO_CONF" "$db" "$scale" 2>"$RUN/bench.log" \
+    say "benchmark, SCALE=$scale, BENCH=$parts (Odoo log: .run/bench.log)"
+    "$VPY" "$TOOLS/bench.py" "$ODOO_SRC" "$ODOO_CONF" "$db" "$scale" "$parts" 2>"$RUN/bench.log" \
         || die "the benchmark failed; see .run/bench.log"
+    if [ "${LOAD:-0}" = "1" ]; then
+        local load_db="${LOAD_DB:-$ODOO_DB}" state
+        state="$("$VPY" "$TOOLS/dbtool.py" module-state "$load_db" "$MODULE")"
+        [ "$state" = "installed" ] || die "the load test needs $load_db with the addon and its demo data: run 'make run' once first"
+        say "load test: 20 clients for ${LOAD_DURATION:-60} s on $load_db served by 3 workers (server log: .run/load-server.log)"
+        "$VPY" "$TOOLS/load.py" --start -c "$ODOO_CONF" -d "$load_db" --odoo "$ODOO_SRC" --workers 3 --clients 20 \
+            --duration "${LOAD_DURATION:-60}" --server-log "$RUN/load-server.log" || die "the load test failed"
+    fi
 }
 
 cmd_stop() {
