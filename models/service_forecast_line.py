@@ -364,8 +364,9 @@ class ServiceForecastLine(models.Model):
 
     def _insert_interventions(self, params):
         """Finished interventions not billed yet, and planned billable ones: labour at the hourly rate of
-        their type (when billable) plus the parts not covered, with taxes left aside. They are invoiced
-        when finished (at the end of their month when grouped at month end), then paid after the
+        their type (when billable), the parts not covered and the travel fee unless a warranty or the
+        contract covers it (as ``_prepare_invoice_line_vals`` bills them), with taxes left aside. They are
+        invoiced when finished (at the end of their month when grouped at month end), then paid after the
         contract's payment terms and, in the expected scenario, the customer's delay."""
         self._insert_select(
             """
@@ -378,7 +379,16 @@ class ServiceForecastLine(models.Model):
                  GROUP BY r.intervention_type
             ), default_rate AS (
                 SELECT t.list_price AS price FROM res_company c
-                  JOIN product_product pp ON pp.id = c.service_labour_product_id
+                  JOIN product_product pp ON pp.id = COALESCE(c.service_labour_product_id, (
+                       SELECT res_id FROM ir_model_data WHERE module = 'service_management'
+                          AND name = 'product_service_labour' AND model = 'product.product'))
+                  JOIN product_template t ON t.id = pp.product_tmpl_id
+                 WHERE c.id = %(company)s
+            ), travel AS (
+                SELECT t.list_price AS price FROM res_company c
+                  JOIN product_product pp ON pp.id = COALESCE(c.service_travel_product_id, (
+                       SELECT res_id FROM ir_model_data WHERE module = 'service_management'
+                          AND name = 'product_service_travel' AND model = 'product.product'))
                   JOIN product_template t ON t.id = pp.product_tmpl_id
                  WHERE c.id = %(company)s
             ), parts AS (
@@ -395,7 +405,22 @@ class ServiceForecastLine(models.Model):
                        CASE WHEN i.coverage = 'billable'
                             THEN COALESCE(rate.price, (SELECT price FROM default_rate), 0)
                                  * CASE WHEN i.state = 'done' THEN i.actual_duration ELSE i.planned_duration END
-                            ELSE 0 END + COALESCE(parts.amount, 0) AS amount,
+                            ELSE 0 END + COALESCE(parts.amount, 0)
+                       + CASE WHEN EXISTS (
+                                  SELECT 1 FROM service_equipment_warranty w
+                                   WHERE w.equipment_id = i.equipment_id AND w.cover_travel
+                                     AND COALESCE(i.actual_start, i.planned_start, i.call_date)::date
+                                         BETWEEN w.date_start AND w.date_end)
+                              OR EXISTS (
+                                  SELECT 1 FROM service_contract_line l
+                                   WHERE l.contract_id = i.contract_id
+                                     AND (l.cover_travel = 'included'
+                                          OR (i.intervention_type = 'preventive' AND l.visits_per_year > 0))
+                                     AND (i.equipment_id IS NULL OR EXISTS (
+                                          SELECT 1 FROM service_contract_line_service_equipment_rel r
+                                           WHERE r.service_contract_line_id = l.id
+                                             AND r.service_equipment_id = i.equipment_id)))
+                              THEN 0 ELSE COALESCE((SELECT price FROM travel), 0) END AS amount,
                        CASE WHEN ct.billing_rule = 'month_end'
                             THEN (date_trunc('month', COALESCE(i.actual_end, i.planned_end)) + interval '1 month')::date
                             ELSE COALESCE(i.actual_end, i.planned_end)::date END AS invoice_date,
@@ -460,7 +485,8 @@ class ServiceForecastLine(models.Model):
                    COALESCE(NULLIF(l.recurring_interval, 0), c.recurring_interval, 1),
                    l.billed_until, l.price_subtotal * (1 + COALESCE(tax.percent, 0) / 100.0),
                    COALESCE(term.days, 0), COALESCE(p.payer_days_late, 0),
-                   c.indexation_method, c.next_revision_date, c.indexation_percentage
+                   c.indexation_method, c.next_revision_date, c.indexation_percentage,
+                   c.index_id, c.index_fixed_part, c.index_variable_part, c.index_base_value, c.index_lag_months
               FROM service_contract_line l
               JOIN service_contract c ON c.id = l.contract_id
               JOIN res_partner p0 ON p0.id = c.partner_id
@@ -474,21 +500,45 @@ class ServiceForecastLine(models.Model):
         )
         return self.env.cr.fetchall()
 
+    def _get_index_values(self, company):
+        """``{index id: [(month, value)]}`` by month, of the indexes the company's contracts follow, in one query."""
+        self.env.cr.execute(
+            """
+            SELECT v.index_id, v.date, v.value
+              FROM service_index_value v
+             WHERE v.index_id IN (SELECT index_id FROM service_contract
+                                   WHERE company_id = %s AND indexation_method = 'index' AND index_id IS NOT NULL)
+             ORDER BY v.index_id, v.date
+            """,
+            [company.id],
+        )
+        values = defaultdict(list)
+        for index_id, month, value in self.env.cr.fetchall():
+            values[index_id].append((month, value))
+        return values
+
     def _insert_contract_periods(self, company, today, horizon_end):
         """The future invoices of running contracts, period by period as the billing run will issue them,
-        with the next revision by a fixed percentage applied from its date; paid after the payment
-        terms (and, expected, the customer's delay). One row per contract and payment date."""
+        with the next revision applied from its date (a fixed percentage, or the index formula with the
+        index value the revision will use, else the latest one known); paid after the payment terms (and,
+        expected, the customer's delay). One row per contract and payment date."""
         flows = defaultdict(float)
         # lines sharing a schedule (same start, recurrence and billed-until date) share its periods
         invoices = lru_cache(maxsize=None)(forecast.contract_invoices)
+        index_values = self._get_index_values(company)
         for row in self._get_contract_line_rows(company):
             (contract_id, name, currency_id, partner_id, date_start, billing_start, date_end, termination_date,
              auto_renew, in_arrears, unit, interval, billed_until, amount, term_days, delay, method,
-             revision_date, percentage) = row  # fmt: skip
+             revision_date, percentage, index_id, fixed_part, variable_part, base_value, lag) = row  # fmt: skip
             first, last = forecast.forecast_bounds(
                 date_start, billing_start, date_end, termination_date, auto_renew, not auto_renew
             )
-            factor = 1 + (percentage or 0.0) / 100.0 if method == "percentage" else 1.0
+            index_value = None
+            if method == "index" and revision_date:
+                index_value = forecast.index_value_for_revision(index_values.get(index_id, []), revision_date, lag)
+            factor = forecast.revision_factor(
+                method, percentage, fixed_part, variable_part, index_value, base_value
+            )
             anchor = billing.period_anchor(date_start, unit)
             for invoice_date, fraction in invoices(
                 anchor, unit, interval, first, last, billed_until, horizon_end, in_arrears

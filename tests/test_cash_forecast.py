@@ -63,7 +63,7 @@ class TestCashForecast(BillingCommon):
         )
         cls.labour = cls.env["product.product"].create({"name": "Hour (forecast)", "type": "service", "list_price": 60})
         cls.company.service_labour_product_id = cls.labour
-        cls.travel = cls.env["product.product"].create({"name": "Travel (forecast)", "type": "service"})
+        cls.travel = cls.env["product.product"].create({"name": "Travel (forecast)", "type": "service", "list_price": 0.0})
         cls.company.service_travel_product_id = cls.travel
 
     def _invoice(self, amount, due, move_type="out_invoice", partner=None):
@@ -198,6 +198,88 @@ class TestCashForecast(BillingCommon):
         contract.sudo().state = "cancelled"
         self._generate()
         self.assertFalse(self._lines(contract_id=contract.id))
+
+    def test_revision_by_index_uses_the_index_value_the_revision_will_use(self):
+        index = self.env["service.index"].create({"name": "Syntec (forecast)", "code": "FSYN"})
+        self.env["service.index.value"].create(
+            [
+                {"index_id": index.id, "date": date(2025, 5, 1), "value": 105.0},
+                {"index_id": index.id, "date": date(2025, 6, 1), "value": 110.0},
+            ]
+        )
+        revision = {
+            "indexation_method": "index", "index_id": index.id, "index_base_value": 100.0,
+            "index_fixed_part": 0.15, "index_variable_part": 0.85, "next_revision_date": date(2025, 8, 1),
+        }  # fmt: skip
+        # August's value is not published yet: the latest known (June, 110) gives 0.15 + 0.85 x 1.10 = 1.085
+        latest = self._create_billing_contract(
+            price=100.0, billing_start_date=date(2025, 7, 1), payment_term_id=False, **revision
+        )
+        # three months of lag: the revision of August uses May's value, 105: 0.15 + 0.85 x 1.05 = 1.0425
+        lagged = self._create_billing_contract(
+            price=100.0, billing_start_date=date(2025, 7, 1), payment_term_id=False, index_lag_months=3, **revision
+        )
+        # no value known at all: the price stays
+        unknown_index = self.env["service.index"].create({"name": "Unpublished (forecast)", "code": "FUNP"})
+        unknown = self._create_billing_contract(
+            price=100.0, billing_start_date=date(2025, 7, 1), payment_term_id=False,
+            **dict(revision, index_id=unknown_index.id),
+        )  # fmt: skip
+        self._generate()
+        self.assertEqual(
+            self._flows("on_time", contract_id=latest.id),
+            [(date(2025, 7, 1), 120.0), (date(2025, 8, 1), 130.2), (date(2025, 9, 1), 130.2),
+             (date(2025, 10, 1), 130.2)],
+        )  # fmt: skip
+        self.assertEqual(
+            [amount for _day, amount in self._flows("on_time", contract_id=lagged.id)], [120.0, 125.1, 125.1, 125.1]
+        )
+        self.assertEqual(
+            [amount for _day, amount in self._flows("on_time", contract_id=unknown.id)], [120.0] * 4
+        )
+        # the value of August published: the forecast follows it (115: 0.15 + 0.85 x 1.15 = 1.1275)
+        self.env["service.index.value"].create({"index_id": index.id, "date": date(2025, 8, 1), "value": 115.0})
+        self._generate()
+        self.assertEqual(
+            [amount for _day, amount in self._flows("on_time", contract_id=latest.id)], [120.0, 135.3, 135.3, 135.3]
+        )
+        # the forecast bills what the revision itself will give
+        prices, index_value = latest._prepare_revision(date(2025, 8, 1))
+        self.assertEqual((index_value, list(prices.values())), (115.0, [112.75]))
+
+    def test_travel_fees_are_forecast_unless_covered(self):
+        self.travel.list_price = 30.0
+        done = self._create_done_intervention(hours=2.0, end=datetime(2025, 6, 20, 12, 0))
+        lift = self._create_equipment(name="Lift (forecast travel)")
+        self.env["service.equipment.warranty"].create(
+            {"equipment_id": lift.id, "date_start": date(2025, 1, 1), "date_end": date(2026, 12, 31),
+             "cover_labour": True, "cover_parts": True, "cover_travel": False}
+        )  # fmt: skip
+        boiler = self._create_equipment(name="Boiler (forecast travel)")
+        self.env["service.equipment.warranty"].create(
+            {"equipment_id": boiler.id, "date_start": date(2025, 1, 1), "date_end": date(2026, 12, 31),
+             "cover_labour": True, "cover_parts": True, "cover_travel": True}
+        )  # fmt: skip
+        contract = self._create_billing_contract(price=100.0, billing_start_date=date(2025, 7, 1))
+        Intervention = self.env["service.intervention"]
+        planned = {"partner_id": self.customer.id, "intervention_type": "corrective", "planned_duration": 3.0,
+                   "planned_start": datetime(2025, 7, 10, 8, 0)}  # fmt: skip
+        billable = Intervention.create(planned)
+        warranty_labour = Intervention.create(dict(planned, equipment_id=lift.id))
+        warranty_all = Intervention.create(dict(planned, equipment_id=boiler.id))
+        under_contract = Intervention.create(dict(planned, contract_id=contract.id))
+        self._generate()
+        # done: 2 h x 60 + 30 of travel; planned: 3 h x 60 + 30
+        self.assertEqual(self._flows(intervention_id=done.id), [(date(2025, 7, 11), 150.0)])
+        self.assertEqual(self._flows("on_time", intervention_id=billable.id), [(date(2025, 7, 10), 210.0)])
+        # the warranty pays the labour, not the travel
+        self.assertEqual(warranty_labour.coverage, "warranty")
+        self.assertEqual(self._flows("on_time", intervention_id=warranty_labour.id), [(date(2025, 7, 10), 30.0)])
+        # travel covered by the warranty, or included in the contract line: nothing to collect
+        self.assertFalse(self._lines(intervention_id=warranty_all.id))
+        self.assertFalse(self._lines(intervention_id=under_contract.id))
+        # the forecast charges what billing charges for the finished one
+        self.assertEqual(done.billing_amount, 150.0)
 
     def test_interventions_done_and_planned(self):
         done = self._create_done_intervention(hours=2.0, end=datetime(2025, 6, 20, 12, 0))
