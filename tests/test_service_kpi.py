@@ -1,4 +1,6 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+import pytz
 
 from dateutil.relativedelta import relativedelta
 
@@ -200,6 +202,61 @@ class TestServiceKpi(BillingCommon):
         row = self.env["service.kpi.technician"].search([("user_id", "=", self.technician.id), ("month", "=", month)])
         self.assertEqual((row.planned_hours, row.working_hours), (4.0, working))
         self.assertEqual(row.utilisation, round(400.0 / working, 1))
+
+    def test_utilisation_deducts_leaves_and_public_holidays(self):
+        calendar = self.env["resource.calendar"].create(
+            {
+                "name": "Mornings, Paris (KPI)",
+                "company_id": self.company.id,
+                "tz": "Europe/Paris",
+                "attendance_ids": [
+                    Command.create({"name": "Mon", "dayofweek": "0", "hour_from": 8, "hour_to": 12}),
+                    Command.create({"name": "Wed", "dayofweek": "2", "hour_from": 8, "hour_to": 12}),
+                ],
+            }
+        )
+        Resource = self.env["resource.resource"]
+        resource = Resource.create(
+            {"name": "Technician (KPI leaves)", "user_id": self.technician.id, "calendar_id": calendar.id,
+             "tz": "Europe/Paris"}
+        )  # fmt: skip
+        other = Resource.create({"name": "Someone else (KPI)", "calendar_id": calendar.id, "tz": "Europe/Paris"})
+        month = self.today.replace(day=1)
+        days = [month + timedelta(days=n) for n in range(31) if (month + timedelta(days=n)).month == month.month]
+        monday = next(day for day in days if day.weekday() == 0)
+        wednesday = next(day for day in days if day.weekday() == 2)
+        paris = pytz.timezone("Europe/Paris")
+
+        def utc(day, hour):
+            local = paris.localize(datetime.combine(day, time(hour)))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        Leave = self.env["resource.calendar.leaves"]
+        # the technician's whole first Monday morning, and a public holiday on the first Wednesday from 10:00
+        Leave.create({"name": "Day off", "resource_id": resource.id, "calendar_id": calendar.id,
+                      "date_from": utc(monday, 0), "date_to": utc(monday, 23)})  # fmt: skip
+        Leave.create({"name": "Holiday (KPI)", "calendar_id": calendar.id, "company_id": self.company.id,
+                      "date_from": utc(wednesday, 10), "date_to": utc(wednesday, 23)})  # fmt: skip
+        # someone else's leave and a leave of another company's calendar change nothing
+        Leave.create({"name": "Not mine", "resource_id": other.id, "calendar_id": calendar.id,
+                      "date_from": utc(wednesday, 0), "date_to": utc(wednesday, 9)})  # fmt: skip
+        other_company = Leave.with_company(self.company_b).create(
+            {"name": "Other company", "calendar_id": False, "date_from": utc(wednesday, 0), "date_to": utc(wednesday, 9)}
+        )
+        self.assertEqual(other_company.company_id, self.company_b)
+        self._intervention(
+            user_id=self.technician.id, planned_start=fields.Datetime.to_datetime(month) + timedelta(hours=9),
+            planned_duration=6.0,
+        )  # fmt: skip
+        scheduled = 4.0 * sum(1 for day in days if day.weekday() in (0, 2))
+        row = self.env["service.kpi.technician"].search([("user_id", "=", self.technician.id), ("month", "=", month)])
+        self.assertEqual((row.working_hours, row.leave_hours), (scheduled - 6.0, 6.0))
+        self.assertEqual(row.utilisation, round(600.0 / (scheduled - 6.0), 1))
+        # Odoo's own count of the working hours agrees
+        start, end = utc(month, 0), utc(days[-1] + timedelta(days=1), 0)
+        intervals = calendar._work_intervals_batch(pytz.utc.localize(start), pytz.utc.localize(end), resources=resource)
+        odoo_hours = sum((stop - begin).total_seconds() / 3600 for begin, stop, _meta in intervals[resource.id])
+        self.assertEqual(row.working_hours, odoo_hours)
 
     def test_collected_on_site_per_technician(self):
         journal = self.env["account.journal"].search(
