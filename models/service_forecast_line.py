@@ -59,6 +59,17 @@ class ServiceForecastLine(models.Model):
         string="Counted in the Balance", readonly=True, help="Disputed invoices are shown apart, not counted."
     )
     in_company_currency = fields.Boolean(readonly=True, help="Flows in another currency are forecast apart.")
+    company_currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    amount_company = fields.Monetary(
+        string="Net Flow (Company Currency)", currency_field="company_currency_id", readonly=True,
+        help="The net flow converted into the company's currency at the rate of the day the forecast was computed.",
+    )  # fmt: skip
+    amount_in_company = fields.Monetary(
+        string="Inflow (Company Currency)", currency_field="company_currency_id", readonly=True
+    )
+    amount_out_company = fields.Monetary(
+        string="Outflow (Company Currency)", currency_field="company_currency_id", readonly=True
+    )
     partner_id = fields.Many2one("res.partner", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice or Bill", readonly=True)
     contract_id = fields.Many2one("service.contract", readonly=True)
@@ -79,6 +90,10 @@ class ServiceForecastLine(models.Model):
             "amount_out": "numeric",
             "in_balance": "boolean",
             "in_company_currency": "boolean",
+            "company_currency_id": "int4",
+            "amount_company": "numeric",
+            "amount_in_company": "numeric",
+            "amount_out_company": "numeric",
             "partner_id": "int4",
             "move_id": "int4",
             "contract_id": "int4",
@@ -265,13 +280,40 @@ class ServiceForecastLine(models.Model):
             self._insert_interventions(params)
             self._insert_manual_lines(company, today, horizon_end)
             self._insert_contract_periods(company, today, horizon_end)
-            self.env.cr.execute(
-                "UPDATE service_forecast_line SET in_company_currency = (currency_id = %s) WHERE company_id = %s",
-                [company.currency_id.id, company.id],
-            )
+            self._convert_to_company_currency(company, today)
         self.invalidate_model()
         _logger.info("cash forecast of %s companies computed in %.2f s", len(companies), time.monotonic() - started)
         return True
+
+    def _convert_to_company_currency(self, company, today):
+        """Give the company's lines their amounts in the company's currency, at ``today``'s rates: one query
+        for the currencies, one for the rates, one update."""
+        self.env.cr.execute(
+            "SELECT DISTINCT currency_id FROM service_forecast_line WHERE company_id = %s", [company.id]
+        )
+        currencies = self.env["res.currency"].browse([row[0] for row in self.env.cr.fetchall()])
+        target = company.currency_id
+        rates = (currencies | target)._get_rates(company, today)
+        factors = [(currency.id, rates[target.id] / rates[currency.id]) for currency in currencies]
+        if not factors:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE service_forecast_line l
+                   SET company_currency_id = %(target)s, in_company_currency = (l.currency_id = %(target)s),
+                       amount_company = ROUND(l.amount * f.factor, %(digits)s),
+                       amount_in_company = ROUND(l.amount_in * f.factor, %(digits)s),
+                       amount_out_company = ROUND(l.amount_out * f.factor, %(digits)s)
+                  FROM (VALUES %(factors)s) AS f(currency_id, factor)
+                 WHERE l.company_id = %(company)s AND l.currency_id = f.currency_id
+                """,
+                target=target.id,
+                digits=target.decimal_places,
+                factors=SQL(", ").join(SQL("(%s, %s::numeric)", currency_id, factor) for currency_id, factor in factors),
+                company=company.id,
+            )
+        )
 
     def _insert_select(self, select_sql, params):
         """Insert the rows of ``select_sql`` (columns: company, currency, source, date_expected, date_on_time,

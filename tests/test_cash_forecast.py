@@ -412,6 +412,58 @@ class TestCashForecast(BillingCommon):
         self.assertTrue(lines)
         self.assertEqual(lines.company_id, self.company)
 
+    def test_company_currency_amounts_convert_at_the_rate_of_the_day(self):
+        company_currency = self.company_b.currency_id
+        foreign = self.env.ref("base.CHF") if company_currency != self.env.ref("base.CHF") else self.env.ref("base.USD")
+        foreign.active = True
+        self.env["res.currency.rate"].create([
+            {"currency_id": company_currency.id, "rate": 1.0, "name": date(2025, 6, 1), "company_id": self.company_b.id},
+            {"currency_id": foreign.id, "rate": 2.0, "name": date(2025, 6, 1), "company_id": self.company_b.id},
+            {"currency_id": foreign.id, "rate": 4.0, "name": date(2025, 8, 1), "company_id": self.company_b.id},
+        ])  # fmt: skip
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Foreign (forecast)", "currency_id": foreign.id, "company_id": self.company_b.id}
+        )
+        Manual = self.env["service.forecast.manual"].with_company(self.company_b)
+        Manual.create(
+            [
+                {"name": "Foreign grant", "direction": "in", "amount": 1000.0, "date_start": date(2025, 8, 15),
+                 "currency_id": foreign.id, "company_id": self.company_b.id},
+                {"name": "Rent", "direction": "out", "amount": 300.0, "date_start": date(2025, 8, 5),
+                 "company_id": self.company_b.id},
+            ]
+        )  # fmt: skip
+        contract = self.env["service.contract"].with_company(self.company_b).create(
+            {
+                "partner_id": self.other_customer.id, "company_id": self.company_b.id, "pricelist_id": pricelist.id,
+                "date_start": date(2025, 7, 1), "billing_start_date": date(2025, 7, 1), "billing_rule": "advance",
+                "recurring_rule_type": "monthly",
+                "line_ids": [Command.create({"name": "Boiler care", "quantity": 1, "price_unit": 100.0,
+                                             "product_id": self.service_product.id, "tax_ids": []})],
+            }
+        )  # fmt: skip
+        contract.action_start()
+        self.company_b.service_forecast_horizon_months = 3
+        self._generate(self.company_b)
+        lines = self.Line.search([("company_id", "=", self.company_b.id), ("scenario", "in", ("on_time", "both"))])
+        # the rate of the day the forecast is computed (2 on 1 July), not that of the flow's date
+        grant = lines.filtered(lambda line: line.name == "Foreign grant")
+        self.assertEqual((grant.amount, grant.amount_company, grant.amount_in_company), (1000.0, 500.0, 500.0))
+        self.assertEqual((grant.currency_id, grant.company_currency_id), (foreign, company_currency))
+        self.assertFalse(grant.in_company_currency)
+        rent = lines.filtered(lambda line: line.name == "Rent")
+        self.assertEqual((rent.amount_company, rent.amount_out_company, rent.in_company_currency), (-300.0, -300.0, True))
+        # August in the company's currency: 500 of the grant, 50 of the contract, 300 of rent out
+        august = self.Line._read_group(
+            [("id", "in", lines.ids), ("date", ">=", date(2025, 8, 1)), ("date", "<", date(2025, 9, 1))],
+            [], ["amount_company:sum", "amount:sum"],
+        )[0]  # fmt: skip
+        self.assertEqual(august, (250.0, 800.0))
+        # the views total the company-currency amount
+        for view in ("service_forecast_line_view_graph", "service_forecast_line_view_pivot"):
+            arch = self.env.ref(f"service_management.{view}").arch
+            self.assertIn('name="amount_company" type="measure"', arch)
+
     def test_list_buttons_answer_the_web_client(self):
         """The list's header buttons are called with the selected ids (none or some), as the web client does."""
         Line = self.Line.with_user(self.manager)

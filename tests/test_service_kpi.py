@@ -83,6 +83,54 @@ class TestServiceKpi(BillingCommon):
         rows = self.env["service.kpi.contract"].with_user(manager_b).search([])
         self.assertEqual(rows.contract_id, usd_contract)
 
+    def test_recurring_revenue_in_the_company_currency_never_adds_currencies(self):
+        company_currency = self.company_b.currency_id
+        foreign = self.env.ref("base.CHF") if company_currency != self.env.ref("base.CHF") else self.env.ref("base.USD")
+        foreign.active = True
+        Rate = self.env["res.currency.rate"]
+        # one company currency unit is worth 1.25 units of the foreign one (the company's own rates)
+        Rate.create([
+            {"currency_id": company_currency.id, "rate": 1.0, "name": self.today - timedelta(days=1),
+             "company_id": self.company_b.id},
+            {"currency_id": foreign.id, "rate": 1.25, "name": self.today - timedelta(days=1),
+             "company_id": self.company_b.id},
+            # a rate of the future is not today's
+            {"currency_id": foreign.id, "rate": 5.0, "name": self.today + timedelta(days=3),
+             "company_id": self.company_b.id},
+        ])  # fmt: skip
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Foreign (kpi)", "currency_id": foreign.id, "company_id": self.company_b.id}
+        )
+        Contract = self.env["service.contract"].with_company(self.company_b)
+        contracts = Contract.create(
+            [
+                {
+                    "partner_id": self.other_customer.id, "company_id": self.company_b.id, "pricelist_id": pricelist.id,
+                    "date_start": self.today, "billing_rule": "advance", "recurring_rule_type": "monthly",
+                    "line_ids": [Command.create({"name": "Boiler care", "quantity": 2, "price_unit": 45.0,
+                                                 "product_id": self.service_product.id, "tax_ids": []})],
+                },
+                {
+                    "partner_id": self.other_customer.id, "company_id": self.company_b.id,
+                    "date_start": self.today, "billing_rule": "advance", "recurring_rule_type": "yearly",
+                    "line_ids": [Command.create({"name": "Lift care", "quantity": 1, "price_unit": 1200.0,
+                                                 "product_id": self.service_product.id, "tax_ids": []})],
+                },
+            ]
+        )  # fmt: skip
+        contracts.action_start()
+        self.assertEqual(contracts.currency_id, foreign | company_currency)
+        Kpi = self.env["service.kpi.contract"]
+        domain = [("contract_id", "in", contracts.ids)]
+        # 90 a month in the foreign currency is 72 in the company's; 100 a month already in it
+        self.assertEqual(Kpi._read_group(domain, [], ["mrr_company:sum", "arr_company:sum"])[0], (172.0, 2064.0))
+        self.assertEqual(
+            sorted(Kpi._read_group(domain, ["currency_id"], ["mrr:sum", "mrr_company:sum"]), key=lambda g: g[1]),
+            [(foreign, 90.0, 72.0), (company_currency, 100.0, 100.0)],
+        )
+        row = Kpi.search([("contract_id", "=", contracts[0].id)])
+        self.assertEqual((row.company_currency_id, row.mrr, row.mrr_company), (company_currency, 90.0, 72.0))
+
     def test_renewals_due_within_90_days(self):
         soon = self._contract(1200.0, "yearly", date_end=self.today + timedelta(days=60))
         later = self._contract(600.0, "yearly", date_end=self.today + timedelta(days=200))
