@@ -643,6 +643,39 @@ class ServiceForecastLine(models.Model):
     # Demo
     # ------------------------------------------------------------------
     @api.model
+    def _service_demo_unbilled_work(self, env, company):
+        """Demo: repairs finished in the last days, after the billing run, so that work waits to be billed."""
+        Intervention = env["service.intervention"]
+        billed = Intervention.search(
+            [("company_id", "=", company.id), ("coverage", "=", "billable"), ("invoice_state", "=", "invoiced")],
+            order="actual_end desc, id desc",
+            limit=3,
+        )
+        now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        created = Intervention.create(
+            [
+                {
+                    "partner_id": model.partner_id.id,
+                    "site_id": model.site_id.id,
+                    "equipment_id": model.equipment_id.id,
+                    "zone_id": model.zone_id.id,
+                    "user_id": model.user_id.id,
+                    "intervention_type": "corrective",
+                    "description": "Repair after a breakdown, finished on site",
+                    "call_date": now - relativedelta(days=index + 2),
+                }
+                for index, model in enumerate(billed)
+            ]
+        )
+        done = Intervention._get_stage("done")
+        for index, intervention in enumerate(created):
+            end = now - relativedelta(days=index + 1)
+            intervention.write(
+                {"actual_start": end - relativedelta(hours=2 + index), "actual_end": end, "stage_id": done.id}
+            )
+        return True
+
+    @api.model
     def _service_demo_forecast(self, company_id, vendor_ids):
         """Demo: the bank's opening balance, open vendor bills due over the next weeks, the payer
         scores, then the forecast itself."""
@@ -690,6 +723,7 @@ class ServiceForecastLine(models.Model):
             )
         moves = env["account.move"].create(bills)
         moves.action_post()
+        self._service_demo_unbilled_work(env, company)
         env["res.partner"]._cron_compute_payer_scores()
         env["service.forecast.line"]._generate(company, today)
         return True

@@ -351,6 +351,43 @@ class TestServiceKpi(BillingCommon):
         self.assertEqual((row.receivable, row.sales_90), (receivable + 1000.0, sales + 3000.0))
         self.assertEqual(row.dso, round((receivable + 1000.0) / (sales + 3000.0) * 90, 1))
 
+    def test_demo_company_shows_every_figure(self):
+        company = self.env.ref("service_management.res_company_rhone_demo", raise_if_not_found=False)
+        if not company:
+            self.skipTest("installed without demo data")
+        domain = [("company_id", "=", company.id)]
+
+        def total(model, aggregates, extra=()):
+            return self.env[model]._read_group(domain + list(extra), [], aggregates)[0]
+
+        figures = {
+            "MRR, ARR": total("service.kpi.contract", ["mrr_company:sum", "arr_company:sum"]),
+            "renewals": total("service.kpi.contract", ["renewal_amount_company:sum"], [("renewal_due", "=", True)]),
+            "churn": total("service.kpi.contract", ["churned_mrr_company:sum"], [("churn_kind", "!=", False)]),
+            "backlog": total("service.kpi.intervention", ["open_count:sum"]),
+            "quality": total(
+                "service.kpi.intervention",
+                ["sla_on_time:avg", "sla_late_now:sum", "first_time_fix:avg", "resolve_hours:avg"],
+            ),
+            "done, not billed": total("service.kpi.intervention", ["unbilled_count:sum", "unbilled_hours:sum"]),
+            "utilisation": total("service.kpi.technician", ["planned_hours:sum", "working_hours:sum", "utilisation:avg"]),
+            "collected on site": total("service.kpi.technician", ["collected_amount:sum"]),
+            "DSO": total("service.kpi.receivable", ["dso:max", "receivable:sum"]),
+            "overdue": total("service.receivable.aging", ["amount_residual:sum"], [("days_late", ">", 0)]),
+            "leaves": total("service.kpi.technician", ["leave_hours:sum"]),
+        }
+        for name, values in figures.items():
+            self.assertTrue(all(values), f"the demo shows no {name}: {values}")
+        grades = self.env["res.partner"]._read_group([("payer_grade", "!=", False)], ["payer_grade"], ["__count"])
+        self.assertGreaterEqual(len(grades), 2)
+        # the forecast: every source the demo feeds, and the running balance
+        Line = self.env["service.forecast.line"]
+        sources = {source for (source,) in Line._read_group(domain, ["source"], [])}
+        self.assertTrue(
+            {"opening", "invoice", "contract", "intervention_done", "intervention_planned", "bill", "manual"}
+            <= sources
+        )
+
     # Access and the manager's home -------------------------------------------------------------------
     def test_cfo_figures_are_for_managers_and_accountants_only(self):
         self._contract(1200.0, "yearly")
