@@ -182,13 +182,18 @@ class ServiceForecastLine(models.Model):
         return [key for key, _label in FORECAST_SOURCES if key not in ("opening", "disputed", "bill")]
 
     @api.model
-    def _get_summary(self, company, scenario, interval="month"):
+    def _get_summary(self, company, scenario, interval="month", in_company_currency=False):
         """``{currency: {"opening": x, "periods": [{period, inflows: {source: x}, inflow, outflow, net,
-        balance}], "disputed": x}}`` of the forecast lines of ``company`` in ``scenario``."""
+        balance}], "disputed": x}}`` of the forecast lines of ``company`` in ``scenario``; with
+        ``in_company_currency``, every currency together in the company's currency (one key)."""
         domain = [("company_id", "=", company.id), ("scenario", "in", (scenario, "both"))]
-        groups = self._read_group(
-            domain, ["currency_id", f"date:{interval}", "source"], ["amount_in:sum", "amount_out:sum", "amount:sum"]
-        )
+        if in_company_currency:
+            groupby = ["company_currency_id", f"date:{interval}", "source"]
+            aggregates = ["amount_in_company:sum", "amount_out_company:sum", "amount_company:sum"]
+        else:
+            groupby = ["currency_id", f"date:{interval}", "source"]
+            aggregates = ["amount_in:sum", "amount_out:sum", "amount:sum"]
+        groups = self._read_group(domain, groupby, aggregates)
         result = {}
         for currency, period, source, amount_in, amount_out, amount in groups:
             summary = result.setdefault(currency, {"opening": 0.0, "periods": {}, "disputed": 0.0})
@@ -219,6 +224,21 @@ class ServiceForecastLine(models.Model):
         return result
 
     @api.model
+    def _get_summary_blocks(self, company, scenario):
+        """``[(currency, summary, consolidated)]`` of the company's forecast, its currency first; when it holds
+        several currencies, first all of them together in the company's currency (``consolidated``)."""
+        summaries = sorted(
+            self._get_summary(company, scenario).items(),
+            key=lambda item: (item[0] != company.currency_id, item[0].name),
+        )
+        blocks = [(currency, summary, False) for currency, summary in summaries]
+        if len(blocks) > 1:
+            total = self._get_summary(company, scenario, in_company_currency=True).get(company.currency_id)
+            if total:
+                blocks.insert(0, (company.currency_id, total, True))
+        return blocks
+
+    @api.model
     def _build_xlsx(self, companies):
         buffer = io.BytesIO()
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -235,8 +255,15 @@ class ServiceForecastLine(models.Model):
             sheet.set_column(1, len(inflow_sources) + 5, 16)
             row = 0
             for company in companies:
-                for currency, summary in self._get_summary(company, scenario).items():
-                    sheet.write(row, 0, f"{company.name} ({currency.name})", bold)
+                for currency, summary, consolidated in self._get_summary_blocks(company, scenario):
+                    title = f"{company.name} ({currency.name})"
+                    if consolidated:
+                        title = self.env._(
+                            "%(company)s: all currencies in %(currency)s at today's rate",
+                            company=company.name,
+                            currency=currency.name,
+                        )
+                    sheet.write(row, 0, title, bold)
                     sheet.write(row, 2, self.env._("Opening balance"), bold)
                     sheet.write_number(row, 3, summary["opening"], money_bold)
                     sheet.write(row, 4, sources["disputed"], bold)

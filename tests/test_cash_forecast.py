@@ -459,6 +459,21 @@ class TestCashForecast(BillingCommon):
             [], ["amount_company:sum", "amount:sum"],
         )[0]  # fmt: skip
         self.assertEqual(august, (250.0, 800.0))
+        # the board and the export: all currencies together in the company's first, then each currency
+        blocks = self.Line._get_summary_blocks(self.company_b, "on_time")
+        self.assertEqual([(currency, consolidated) for currency, _summary, consolidated in blocks],
+                         [(company_currency, True), (company_currency, False), (foreign, False)])  # fmt: skip
+        august_rows = [
+            next(row for row in summary["periods"] if row["period"] == date(2025, 8, 1)) for _c, summary, _f in blocks
+        ]
+        self.assertEqual([row["net"] for row in august_rows], [250.0, -300.0, 1100.0])
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(allowed_company_ids=[self.company_b.id])
+            ._render_qweb_html("service_management.service_forecast_report_board", self.company_b.ids)[0]
+            .decode()
+        )
+        self.assertIn("All currencies, in", html)
         # the views total the company-currency amount
         for view in ("service_forecast_line_view_graph", "service_forecast_line_view_pivot"):
             arch = self.env.ref(f"service_management.{view}").arch
