@@ -176,6 +176,10 @@ class TestServiceKpi(BillingCommon):
         self.assertEqual((by_id[recent].age_bucket, by_id[recent].age_days), ("0_7", 3))
         self.assertEqual((by_id[older].age_bucket, by_id[older].age_days), ("8_30", 12))
         self.assertFalse(by_id[done].is_open)
+        # a visit called for a later day (a preventive visit planned ahead) is not negatively old
+        ahead = self._intervention(call_date=self.now + timedelta(days=6))
+        row = self.env["service.kpi.intervention"].search([("intervention_id", "=", ahead.id)])
+        self.assertEqual((row.age_bucket, row.age_days), ("0_7", 0))
 
     def test_sla_compliance_and_late_now(self):
         on_time = self._create_done_intervention(end=self.now - timedelta(days=2), zone_id=self.zone.id)
