@@ -59,7 +59,7 @@ class ServiceForecastLine(models.Model):
         string="Counted in the Balance", readonly=True, help="Disputed invoices are shown apart, not counted."
     )
     in_company_currency = fields.Boolean(readonly=True, help="Flows in another currency are forecast apart.")
-    company_currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
     amount_company = fields.Monetary(
         string="Net Flow (Company Currency)", currency_field="company_currency_id", readonly=True,
         help="The net flow converted into the company's currency at the rate of the day the forecast was computed.",
@@ -337,7 +337,7 @@ class ServiceForecastLine(models.Model):
                 """,
                 target=target.id,
                 digits=target.decimal_places,
-                factors=SQL(", ").join(SQL("(%s, %s::numeric)", currency_id, factor) for currency_id, factor in factors),
+                factors=SQL(", ").join(SQL("(%s, %s::numeric)", currency, factor) for currency, factor in factors),
                 company=company.id,
             )
         )
@@ -605,9 +605,7 @@ class ServiceForecastLine(models.Model):
             index_value = None
             if method == "index" and revision_date:
                 index_value = forecast.index_value_for_revision(index_values.get(index_id, []), revision_date, lag)
-            factor = forecast.revision_factor(
-                method, percentage, fixed_part, variable_part, index_value, base_value
-            )
+            factor = forecast.revision_factor(method, percentage, fixed_part, variable_part, index_value, base_value)
             anchor = billing.period_anchor(date_start, unit)
             for invoice_date, fraction in invoices(
                 anchor, unit, interval, first, last, billed_until, horizon_end, in_arrears

@@ -47,7 +47,7 @@ class ServiceKpiContract(models.Model):
     churn_reason_id = fields.Many2one("service.contract.termination.reason", string="Reason", readonly=True)
     churned_mrr = fields.Monetary(string="Lost MRR", readonly=True)
     # the same figures in the company's currency at today's rate, so that totals never add currencies
-    company_currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
     mrr_company = fields.Monetary(string="MRR (Company Currency)", currency_field="company_currency_id", readonly=True)
     arr_company = fields.Monetary(string="ARR (Company Currency)", currency_field="company_currency_id", readonly=True)
     renewal_amount_company = fields.Monetary(
@@ -88,7 +88,8 @@ class ServiceKpiContract(models.Model):
                       JOIN res_company comp ON comp.id = c.company_id
                      WHERE c.billing_rule IN ('advance', 'arrears') AND c.state != 'cancelled'
                 ), v AS (
-                    SELECT raw.*, ROUND(raw.yearly_raw, 2) AS yearly, ROUND(raw.yearly_raw * raw.factor, 2) AS yearly_company
+                    SELECT raw.*, ROUND(raw.yearly_raw, 2) AS yearly,
+                           ROUND(raw.yearly_raw * raw.factor, 2) AS yearly_company
                       FROM raw
                 )
                 SELECT v.id, v.company_id, v.currency_id, v.contract_id, v.partner_id, v.state, v.date_end,

@@ -23,8 +23,10 @@ class ServiceKpiTechnician(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     month = fields.Date(readonly=True)
     planned_hours = fields.Float(readonly=True)
-    working_hours = fields.Float(readonly=True, help="Hours of the working schedule, leaves and public holidays deducted.")
-    leave_hours = fields.Float(string="Leave Hours", readonly=True)
+    working_hours = fields.Float(
+        readonly=True, help="Hours of the working schedule, leaves and public holidays deducted."
+    )
+    leave_hours = fields.Float(readonly=True)
     utilisation = fields.Float(string="Utilisation (%)", readonly=True, aggregator="avg")
     collected_amount = fields.Monetary(string="Collected on Site", readonly=True)
 
@@ -69,8 +71,8 @@ class ServiceKpiTechnician(models.Model):
                                      AT TIME ZONE 'UTC' AS end_utc
                       ) b
                       LEFT JOIN LATERAL (
-                          SELECT SUM(EXTRACT(EPOCH FROM LEAST(b.end_utc, l.date_to) - GREATEST(b.start_utc, l.date_from))
-                                     / 3600.0) AS hours
+                          SELECT SUM(EXTRACT(EPOCH FROM LEAST(b.end_utc, l.date_to)
+                                                        - GREATEST(b.start_utc, l.date_from)) / 3600.0) AS hours
                             FROM resource_calendar_leaves l
                            WHERE l.time_type = 'leave' AND l.date_from < b.end_utc AND l.date_to > b.start_utc
                              AND (l.resource_id = t.resource_id

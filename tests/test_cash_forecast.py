@@ -35,6 +35,21 @@ class TestForecastHelper(BillingCommon):
             (date(2025, 3, 1), date(2025, 9, 30)),
         )
 
+    def test_index_value_and_factor_of_the_next_revision(self):
+        values = [(date(2025, 4, 1), 104.0), (date(2025, 6, 1), 110.0)]
+        # the month of the revision (less the lag), else the latest value published before it
+        self.assertEqual(forecast.index_value_for_revision(values, date(2025, 6, 15)), 110.0)
+        self.assertEqual(forecast.index_value_for_revision(values, date(2025, 8, 1)), 110.0)
+        self.assertEqual(forecast.index_value_for_revision(values, date(2025, 8, 1), 3), 104.0)
+        self.assertIsNone(forecast.index_value_for_revision(values, date(2025, 5, 1), 2))
+        self.assertIsNone(forecast.index_value_for_revision([], date(2025, 8, 1)))
+        self.assertAlmostEqual(forecast.revision_factor("index", 0.0, 0.15, 0.85, 110.0, 100.0), 1.085)
+        self.assertEqual(forecast.revision_factor("percentage", 2.5, 0.15, 0.85, None, 100.0), 1.025)
+        # the formula cannot be applied: no value, no base, no revision
+        self.assertEqual(forecast.revision_factor("index", 0.0, 0.15, 0.85, None, 100.0), 1.0)
+        self.assertEqual(forecast.revision_factor("index", 0.0, 0.15, 0.85, 110.0, 0.0), 1.0)
+        self.assertEqual(forecast.revision_factor("none", 5.0, 0.15, 0.85, 110.0, 100.0), 1.0)
+
     def test_occurrences_of_manual_lines(self):
         self.assertEqual(
             forecast.occurrences(date(2025, 1, 31), "monthly", None, date(2025, 3, 1), date(2025, 5, 1)),
@@ -63,7 +78,9 @@ class TestCashForecast(BillingCommon):
         )
         cls.labour = cls.env["product.product"].create({"name": "Hour (forecast)", "type": "service", "list_price": 60})
         cls.company.service_labour_product_id = cls.labour
-        cls.travel = cls.env["product.product"].create({"name": "Travel (forecast)", "type": "service", "list_price": 0.0})
+        cls.travel = cls.env["product.product"].create(
+            {"name": "Travel (forecast)", "type": "service", "list_price": 0.0}
+        )
         cls.company.service_travel_product_id = cls.travel
 
     def _invoice(self, amount, due, move_type="out_invoice", partner=None):
@@ -234,9 +251,7 @@ class TestCashForecast(BillingCommon):
         self.assertEqual(
             [amount for _day, amount in self._flows("on_time", contract_id=lagged.id)], [120.0, 125.1, 125.1, 125.1]
         )
-        self.assertEqual(
-            [amount for _day, amount in self._flows("on_time", contract_id=unknown.id)], [120.0] * 4
-        )
+        self.assertEqual([amount for _day, amount in self._flows("on_time", contract_id=unknown.id)], [120.0] * 4)
         # the value of August published: the forecast follows it (115: 0.15 + 0.85 x 1.15 = 1.1275)
         self.env["service.index.value"].create({"index_id": index.id, "date": date(2025, 8, 1), "value": 115.0})
         self._generate()
@@ -417,7 +432,8 @@ class TestCashForecast(BillingCommon):
         foreign = self.env.ref("base.CHF") if company_currency != self.env.ref("base.CHF") else self.env.ref("base.USD")
         foreign.active = True
         self.env["res.currency.rate"].create([
-            {"currency_id": company_currency.id, "rate": 1.0, "name": date(2025, 6, 1), "company_id": self.company_b.id},
+            {"currency_id": company_currency.id, "rate": 1.0, "name": date(2025, 6, 1),
+             "company_id": self.company_b.id},
             {"currency_id": foreign.id, "rate": 2.0, "name": date(2025, 6, 1), "company_id": self.company_b.id},
             {"currency_id": foreign.id, "rate": 4.0, "name": date(2025, 8, 1), "company_id": self.company_b.id},
         ])  # fmt: skip
@@ -452,7 +468,9 @@ class TestCashForecast(BillingCommon):
         self.assertEqual((grant.currency_id, grant.company_currency_id), (foreign, company_currency))
         self.assertFalse(grant.in_company_currency)
         rent = lines.filtered(lambda line: line.name == "Rent")
-        self.assertEqual((rent.amount_company, rent.amount_out_company, rent.in_company_currency), (-300.0, -300.0, True))
+        self.assertEqual(
+            (rent.amount_company, rent.amount_out_company, rent.in_company_currency), (-300.0, -300.0, True)
+        )
         # August in the company's currency: 500 of the grant, 50 of the contract, 300 of rent out
         august = self.Line._read_group(
             [("id", "in", lines.ids), ("date", ">=", date(2025, 8, 1)), ("date", "<", date(2025, 9, 1))],

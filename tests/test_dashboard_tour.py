@@ -40,7 +40,8 @@ class TestDashboardTour(HttpCase):
             model.read_group(pivot["domain"], measures, groupby, lazy=False)
 
     def test_every_chart_of_the_dashboard_reads_its_model(self):
-        """The charts: cash flows by month and the running balance, MRR, backlog, overdue, churn, grades, collections."""
+        """The charts: cash flows by month and their running balance, MRR, backlog, overdue, churn, grades and
+        collections."""
         dashboard = self.env.ref("service_management.spreadsheet_dashboard_service")
         data = json.loads(dashboard.spreadsheet_data)
         charts = [figure["data"] for sheet in data["sheets"] for figure in sheet["figures"] if figure["tag"] == "chart"]

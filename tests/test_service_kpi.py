@@ -1,7 +1,6 @@
 from datetime import datetime, time, timedelta
 
 import pytz
-
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
@@ -293,7 +292,12 @@ class TestServiceKpi(BillingCommon):
         Leave.create({"name": "Not mine", "resource_id": other.id, "calendar_id": calendar.id,
                       "date_from": utc(wednesday, 0), "date_to": utc(wednesday, 9)})  # fmt: skip
         other_company = Leave.with_company(self.company_b).create(
-            {"name": "Other company", "calendar_id": False, "date_from": utc(wednesday, 0), "date_to": utc(wednesday, 9)}
+            {
+                "name": "Other company",
+                "calendar_id": False,
+                "date_from": utc(wednesday, 0),
+                "date_to": utc(wednesday, 9),
+            }
         )
         self.assertEqual(other_company.company_id, self.company_b)
         self._intervention(
@@ -374,7 +378,9 @@ class TestServiceKpi(BillingCommon):
                 ["sla_on_time:avg", "sla_late_now:sum", "first_time_fix:avg", "resolve_hours:avg"],
             ),
             "done, not billed": total("service.kpi.intervention", ["unbilled_count:sum", "unbilled_hours:sum"]),
-            "utilisation": total("service.kpi.technician", ["planned_hours:sum", "working_hours:sum", "utilisation:avg"]),
+            "utilisation": total(
+                "service.kpi.technician", ["planned_hours:sum", "working_hours:sum", "utilisation:avg"]
+            ),
             "collected on site": total("service.kpi.technician", ["collected_amount:sum"]),
             "DSO": total("service.kpi.receivable", ["dso:max", "receivable:sum"]),
             "overdue": total("service.receivable.aging", ["amount_residual:sum"], [("days_late", ">", 0)]),
@@ -388,8 +394,7 @@ class TestServiceKpi(BillingCommon):
         Line = self.env["service.forecast.line"]
         sources = {source for (source,) in Line._read_group(domain, ["source"], [])}
         self.assertTrue(
-            {"opening", "invoice", "contract", "intervention_done", "intervention_planned", "bill", "manual"}
-            <= sources
+            {"opening", "invoice", "contract", "intervention_done", "intervention_planned", "bill", "manual"} <= sources
         )
 
     # Access and the manager's home -------------------------------------------------------------------
