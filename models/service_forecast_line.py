@@ -33,7 +33,8 @@ REPORT_SCENARIOS = ("expected", "on_time")
 INSERT_COLUMNS = (
     "company_id, currency_id, scenario, source, date, amount, amount_in, amount_out, in_balance, "
     "partner_id, move_id, contract_id, intervention_id, manual_id, journal_id, name, "
-    "create_uid, write_uid, create_date, write_date"
+    "create_uid, write_uid, create_date, write_date, "
+    "company_currency_id, in_company_currency, amount_company, amount_in_company, amount_out_company"
 )
 
 
@@ -300,47 +301,40 @@ class ServiceForecastLine(models.Model):
         self.env.cr.execute("DELETE FROM service_forecast_line WHERE company_id = ANY(%s)", [companies.ids])
         for company in companies:
             horizon_end = self._get_horizon_end(company, today)
-            params = {"company": company.id, "today": today, "end": horizon_end, "uid": self.env.uid}
+            money = self._get_company_money(company, today)
+            params = {
+                "company": company.id, "today": today, "end": horizon_end, "uid": self.env.uid,
+                "company_currency": money["currency"], "digits": money["digits"],
+                "fx_currencies": list(money["factors"]), "fx_factors": list(money["factors"].values()),
+            }  # fmt: skip
             self._insert_opening_balances(params)
             self._insert_customer_invoices(params)
             self._insert_vendor_bills(params)
             self._insert_interventions(params)
-            self._insert_manual_lines(company, today, horizon_end)
-            self._insert_contract_periods(company, today, horizon_end)
-            self._convert_to_company_currency(company, today)
+            self._insert_manual_lines(company, today, horizon_end, money)
+            self._insert_contract_periods(company, today, horizon_end, money)
         self.invalidate_model()
         _logger.info("cash forecast of %s companies computed in %.2f s", len(companies), time.monotonic() - started)
         return True
 
-    def _convert_to_company_currency(self, company, today):
-        """Give the company's lines their amounts in the company's currency, at ``today``'s rates: one query
-        for the currencies, one for the rates, one update."""
-        self.env.cr.execute(
-            "SELECT DISTINCT currency_id FROM service_forecast_line WHERE company_id = %s", [company.id]
-        )
-        currencies = self.env["res.currency"].browse([row[0] for row in self.env.cr.fetchall()])
+    def _get_company_money(self, company, today):
+        """The company's currency, its decimals and ``{currency id: factor}`` converting each currency into it
+        at ``today``'s rates (Odoo's ``_get_rates``, in one query), so that each line gets its amount in the
+        company's currency as it is written."""
+        currencies = self.env["res.currency"].with_context(active_test=False).search([])
+        rates = currencies._get_rates(company, today)
         target = company.currency_id
-        rates = (currencies | target)._get_rates(company, today)
-        factors = [(currency.id, rates[target.id] / rates[currency.id]) for currency in currencies]
-        if not factors:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE service_forecast_line l
-                   SET company_currency_id = %(target)s, in_company_currency = (l.currency_id = %(target)s),
-                       amount_company = ROUND(l.amount * f.factor, %(digits)s),
-                       amount_in_company = ROUND(l.amount_in * f.factor, %(digits)s),
-                       amount_out_company = ROUND(l.amount_out * f.factor, %(digits)s)
-                  FROM (VALUES %(factors)s) AS f(currency_id, factor)
-                 WHERE l.company_id = %(company)s AND l.currency_id = f.currency_id
-                """,
-                target=target.id,
-                digits=target.decimal_places,
-                factors=SQL(", ").join(SQL("(%s, %s::numeric)", currency, factor) for currency, factor in factors),
-                company=company.id,
-            )
-        )
+        return {
+            "currency": target.id,
+            "digits": target.decimal_places,
+            "factors": {currency_id: rates[target.id] / rate for currency_id, rate in rates.items() if rate},
+        }
+
+    def _company_amounts(self, money, currency_id, amount):
+        """The COPY fields of the company-currency columns of a line of ``amount`` in ``currency_id``."""
+        converted = round(amount * money["factors"].get(currency_id, 1.0), money["digits"])
+        same = "t" if currency_id == money["currency"] else "f"
+        return f"{money['currency']}\t{same}\t{converted}\t{max(converted, 0.0)}\t{min(converted, 0.0)}"
 
     def _insert_select(self, select_sql, params):
         """Insert the rows of ``select_sql`` (columns: company, currency, source, date_expected, date_on_time,
@@ -352,8 +346,13 @@ class ServiceForecastLine(models.Model):
             SELECT f.company_id, f.currency_id, sc.scenario, f.source, sc.date, f.amount,
                    GREATEST(f.amount, 0), LEAST(f.amount, 0), f.in_balance, f.partner_id, f.move_id,
                    f.contract_id, f.intervention_id, f.manual_id, f.journal_id, f.name,
-                   %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                   %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC',
+                   %(company_currency)s, f.currency_id = %(company_currency)s, fx.amount,
+                   GREATEST(fx.amount, 0), LEAST(fx.amount, 0)
               FROM ({select_sql}) f
+              LEFT JOIN unnest(%(fx_currencies)s::int[], %(fx_factors)s::numeric[]) r(currency_id, factor)
+                   ON r.currency_id = f.currency_id
+             CROSS JOIN LATERAL (SELECT ROUND(f.amount::numeric * COALESCE(r.factor, 1), %(digits)s) AS amount) fx
              CROSS JOIN LATERAL (VALUES ('both', f.date_expected), ('expected', f.date_expected),
                                         ('on_time', f.date_on_time)) sc(scenario, date)
              WHERE (sc.scenario = 'both') = (f.date_expected = f.date_on_time)
@@ -518,7 +517,7 @@ class ServiceForecastLine(models.Model):
             params,
         )
 
-    def _insert_manual_lines(self, company, today, horizon_end):
+    def _insert_manual_lines(self, company, today, horizon_end, money):
         """Each occurrence of the company's active manual lines within the horizon."""
         self.env.cr.execute(
             """
@@ -532,7 +531,7 @@ class ServiceForecastLine(models.Model):
             signed = amount if direction == "in" else -amount
             for day in forecast.occurrences(date_start, unit, date_end, today, horizon_end):
                 rows.append((company.id, currency_id, "manual", day, signed, None, None, None, manual_id, name))
-        self._copy_rows(rows)
+        self._copy_rows(rows, money)
 
     def _get_contract_line_rows(self, company):
         """The billable lines of the company's running contracts, with what the forecast needs, in one query."""
@@ -586,7 +585,7 @@ class ServiceForecastLine(models.Model):
             values[index_id].append((month, value))
         return values
 
-    def _insert_contract_periods(self, company, today, horizon_end):
+    def _insert_contract_periods(self, company, today, horizon_end, money):
         """The future invoices of running contracts, period by period as the billing run will issue them,
         with the next revision applied from its date (a fixed percentage, or the index formula with the
         index value the revision will use, else the latest one known); paid after the payment terms (and,
@@ -623,6 +622,7 @@ class ServiceForecastLine(models.Model):
             if name not in names:
                 names[name] = self._copy_text(name)
             amount = round(value, 2)
+            in_company = self._company_amounts(money, currency_id, amount)
             dates = [("both", on_time)] if on_time == expected else [("on_time", on_time), ("expected", expected)]
             for scenario, day in dates:
                 if day > horizon_end:
@@ -630,7 +630,7 @@ class ServiceForecastLine(models.Model):
                 buffer.write(
                     f"{company.id}\t{currency_id}\t{scenario}\tcontract\t{day.isoformat()}\t{amount}\t"
                     f"{max(amount, 0.0)}\t{min(amount, 0.0)}\tt\t{partner_id}\t\\N\t{contract_id}\t\\N\t\\N\t\\N\t"
-                    f"{names[name]}\t{uid}\t{uid}\t{now}\t{now}\n"
+                    f"{names[name]}\t{uid}\t{uid}\t{now}\t{now}\t{in_company}\n"
                 )
         buffer.seek(0)
         self.env.cr.copy_expert(f"COPY service_forecast_line ({INSERT_COLUMNS}) FROM STDIN", buffer)
@@ -642,7 +642,7 @@ class ServiceForecastLine(models.Model):
             return "\\N"
         return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
-    def _copy_rows(self, rows):
+    def _copy_rows(self, rows, money):
         """Write rows ``(company, currency, source, date, amount, partner, contract, intervention, manual,
         name)`` with PostgreSQL's COPY, once for both scenarios."""
         if not rows:
@@ -660,7 +660,8 @@ class ServiceForecastLine(models.Model):
                     company_id, currency_id, scenario, source, day, amount, max(amount, 0.0), min(amount, 0.0),
                     "t", partner_id, None, contract_id, intervention_id, manual_id, None, name, uid, uid, now, now,
                 )  # fmt: skip
-                buffer.write("\t".join(self._copy_text(value) for value in values) + "\n")
+                in_company = self._company_amounts(money, currency_id, amount)
+                buffer.write("\t".join(self._copy_text(value) for value in values) + f"\t{in_company}\n")
         buffer.seek(0)
         self.env.cr.copy_expert(f"COPY service_forecast_line ({INSERT_COLUMNS}) FROM STDIN", buffer)
 
