@@ -492,6 +492,17 @@ class TestCashForecast(BillingCommon):
             .decode()
         )
         self.assertIn("All currencies, in", html)
+        book = openpyxl.load_workbook(io.BytesIO(self.Line._build_xlsx(self.company_b)))
+        titles = [row[0] for row in book["Everyone Pays on Time"].iter_rows(values_only=True) if row[0]]
+        self.assertEqual(
+            [title for title in titles if "(" in title or "currencies" in title],
+            [f"{self.company_b.name}: all currencies in {company_currency.name} at today's rate",
+             f"{self.company_b.name} ({company_currency.name})", f"{self.company_b.name} ({foreign.name})"],
+        )  # fmt: skip
+        consolidated_august = next(
+            row for row in book["Everyone Pays on Time"].iter_rows(values_only=True) if row[0] == "2025-08-01"
+        )
+        self.assertEqual(consolidated_august[-2], 250.0)
         # the views total the company-currency amount
         for view in ("service_forecast_line_view_graph", "service_forecast_line_view_pivot"):
             arch = self.env.ref(f"service_management.{view}").arch
