@@ -4,6 +4,7 @@ The periods come from the billing helpers (the same calendar periods and pro rat
 as the billing run), so the forecast bills exactly what the billing will.
 """
 
+from bisect import bisect_right
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
@@ -51,6 +52,27 @@ def price_factor_at(day, revision_date, factor):
     """The price factor in force on ``day``: ``factor`` from the next revision on, else 1."""
     if revision_date and factor and day >= revision_date:
         return factor
+    return 1.0
+
+
+def index_value_for_revision(values, revision_date, lag_months=0):
+    """The index value a revision on ``revision_date`` will use: the value of the month ``lag_months``
+    before it, or, not published yet, the latest one before that month (``None`` when none is known).
+
+    :param values: ``[(month, value)]`` sorted by month, each month on its first day
+    """
+    month = (revision_date - relativedelta(months=lag_months or 0)).replace(day=1)
+    position = bisect_right([day for day, _value in values], month)
+    return values[position - 1][1] if position else None
+
+
+def revision_factor(method, percentage, fixed_part, variable_part, index_value, base_value):
+    """The factor a revision multiplies prices by: ``1 + percentage / 100``, or the index formula
+    ``a + b x I / I0`` (as ``indexation.revised_price``); 1 when the formula cannot be applied."""
+    if method == "percentage":
+        return 1 + (percentage or 0.0) / 100.0
+    if method == "index" and index_value and base_value and base_value > 0:
+        return (fixed_part or 0.0) + (variable_part or 0.0) * index_value / base_value
     return 1.0
 
 

@@ -15,5 +15,5 @@ class ServiceForecastBoardReport(models.AbstractModel):
             "doc_model": "res.company",
             "docs": companies,
             "today": fields.Date.context_today(self),
-            "summaries": {company.id: lines._get_summary(company, "expected") for company in companies},
+            "summaries": {company.id: lines._get_summary_blocks(company, "expected") for company in companies},
         }

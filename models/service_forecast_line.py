@@ -33,7 +33,8 @@ REPORT_SCENARIOS = ("expected", "on_time")
 INSERT_COLUMNS = (
     "company_id, currency_id, scenario, source, date, amount, amount_in, amount_out, in_balance, "
     "partner_id, move_id, contract_id, intervention_id, manual_id, journal_id, name, "
-    "create_uid, write_uid, create_date, write_date"
+    "create_uid, write_uid, create_date, write_date, "
+    "company_currency_id, in_company_currency, amount_company, amount_in_company, amount_out_company"
 )
 
 
@@ -59,6 +60,17 @@ class ServiceForecastLine(models.Model):
         string="Counted in the Balance", readonly=True, help="Disputed invoices are shown apart, not counted."
     )
     in_company_currency = fields.Boolean(readonly=True, help="Flows in another currency are forecast apart.")
+    company_currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_company = fields.Monetary(
+        string="Net Flow (Company Currency)", currency_field="company_currency_id", readonly=True,
+        help="The net flow converted into the company's currency at the rate of the day the forecast was computed.",
+    )  # fmt: skip
+    amount_in_company = fields.Monetary(
+        string="Inflow (Company Currency)", currency_field="company_currency_id", readonly=True
+    )
+    amount_out_company = fields.Monetary(
+        string="Outflow (Company Currency)", currency_field="company_currency_id", readonly=True
+    )
     partner_id = fields.Many2one("res.partner", readonly=True)
     move_id = fields.Many2one("account.move", string="Invoice or Bill", readonly=True)
     contract_id = fields.Many2one("service.contract", readonly=True)
@@ -79,6 +91,10 @@ class ServiceForecastLine(models.Model):
             "amount_out": "numeric",
             "in_balance": "boolean",
             "in_company_currency": "boolean",
+            "company_currency_id": "int4",
+            "amount_company": "numeric",
+            "amount_in_company": "numeric",
+            "amount_out_company": "numeric",
             "partner_id": "int4",
             "move_id": "int4",
             "contract_id": "int4",
@@ -167,13 +183,18 @@ class ServiceForecastLine(models.Model):
         return [key for key, _label in FORECAST_SOURCES if key not in ("opening", "disputed", "bill")]
 
     @api.model
-    def _get_summary(self, company, scenario, interval="month"):
+    def _get_summary(self, company, scenario, interval="month", in_company_currency=False):
         """``{currency: {"opening": x, "periods": [{period, inflows: {source: x}, inflow, outflow, net,
-        balance}], "disputed": x}}`` of the forecast lines of ``company`` in ``scenario``."""
+        balance}], "disputed": x}}`` of the forecast lines of ``company`` in ``scenario``; with
+        ``in_company_currency``, every currency together in the company's currency (one key)."""
         domain = [("company_id", "=", company.id), ("scenario", "in", (scenario, "both"))]
-        groups = self._read_group(
-            domain, ["currency_id", f"date:{interval}", "source"], ["amount_in:sum", "amount_out:sum", "amount:sum"]
-        )
+        if in_company_currency:
+            groupby = ["company_currency_id", f"date:{interval}", "source"]
+            aggregates = ["amount_in_company:sum", "amount_out_company:sum", "amount_company:sum"]
+        else:
+            groupby = ["currency_id", f"date:{interval}", "source"]
+            aggregates = ["amount_in:sum", "amount_out:sum", "amount:sum"]
+        groups = self._read_group(domain, groupby, aggregates)
         result = {}
         for currency, period, source, amount_in, amount_out, amount in groups:
             summary = result.setdefault(currency, {"opening": 0.0, "periods": {}, "disputed": 0.0})
@@ -204,6 +225,21 @@ class ServiceForecastLine(models.Model):
         return result
 
     @api.model
+    def _get_summary_blocks(self, company, scenario):
+        """``[(currency, summary, consolidated)]`` of the company's forecast, its currency first; when it holds
+        several currencies, first all of them together in the company's currency (``consolidated``)."""
+        summaries = sorted(
+            self._get_summary(company, scenario).items(),
+            key=lambda item: (item[0] != company.currency_id, item[0].name),
+        )
+        blocks = [(currency, summary, False) for currency, summary in summaries]
+        if len(blocks) > 1:
+            total = self._get_summary(company, scenario, in_company_currency=True).get(company.currency_id)
+            if total:
+                blocks.insert(0, (company.currency_id, total, True))
+        return blocks
+
+    @api.model
     def _build_xlsx(self, companies):
         buffer = io.BytesIO()
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -220,8 +256,15 @@ class ServiceForecastLine(models.Model):
             sheet.set_column(1, len(inflow_sources) + 5, 16)
             row = 0
             for company in companies:
-                for currency, summary in self._get_summary(company, scenario).items():
-                    sheet.write(row, 0, f"{company.name} ({currency.name})", bold)
+                for currency, summary, consolidated in self._get_summary_blocks(company, scenario):
+                    title = f"{company.name} ({currency.name})"
+                    if consolidated:
+                        title = self.env._(
+                            "%(company)s: all currencies in %(currency)s at today's rate",
+                            company=company.name,
+                            currency=currency.name,
+                        )
+                    sheet.write(row, 0, title, bold)
                     sheet.write(row, 2, self.env._("Opening balance"), bold)
                     sheet.write_number(row, 3, summary["opening"], money_bold)
                     sheet.write(row, 4, sources["disputed"], bold)
@@ -258,20 +301,40 @@ class ServiceForecastLine(models.Model):
         self.env.cr.execute("DELETE FROM service_forecast_line WHERE company_id = ANY(%s)", [companies.ids])
         for company in companies:
             horizon_end = self._get_horizon_end(company, today)
-            params = {"company": company.id, "today": today, "end": horizon_end, "uid": self.env.uid}
+            money = self._get_company_money(company, today)
+            params = {
+                "company": company.id, "today": today, "end": horizon_end, "uid": self.env.uid,
+                "company_currency": money["currency"], "digits": money["digits"],
+                "fx_currencies": list(money["factors"]), "fx_factors": list(money["factors"].values()),
+            }  # fmt: skip
             self._insert_opening_balances(params)
             self._insert_customer_invoices(params)
             self._insert_vendor_bills(params)
             self._insert_interventions(params)
-            self._insert_manual_lines(company, today, horizon_end)
-            self._insert_contract_periods(company, today, horizon_end)
-            self.env.cr.execute(
-                "UPDATE service_forecast_line SET in_company_currency = (currency_id = %s) WHERE company_id = %s",
-                [company.currency_id.id, company.id],
-            )
+            self._insert_manual_lines(company, today, horizon_end, money)
+            self._insert_contract_periods(company, today, horizon_end, money)
         self.invalidate_model()
         _logger.info("cash forecast of %s companies computed in %.2f s", len(companies), time.monotonic() - started)
         return True
+
+    def _get_company_money(self, company, today):
+        """The company's currency, its decimals and ``{currency id: factor}`` converting each currency into it
+        at ``today``'s rates (Odoo's ``_get_rates``, in one query), so that each line gets its amount in the
+        company's currency as it is written."""
+        currencies = self.env["res.currency"].with_context(active_test=False).search([])
+        rates = currencies._get_rates(company, today)
+        target = company.currency_id
+        return {
+            "currency": target.id,
+            "digits": target.decimal_places,
+            "factors": {currency_id: rates[target.id] / rate for currency_id, rate in rates.items() if rate},
+        }
+
+    def _company_amounts(self, money, currency_id, amount):
+        """The COPY fields of the company-currency columns of a line of ``amount`` in ``currency_id``."""
+        converted = round(amount * money["factors"].get(currency_id, 1.0), money["digits"])
+        same = "t" if currency_id == money["currency"] else "f"
+        return f"{money['currency']}\t{same}\t{converted}\t{max(converted, 0.0)}\t{min(converted, 0.0)}"
 
     def _insert_select(self, select_sql, params):
         """Insert the rows of ``select_sql`` (columns: company, currency, source, date_expected, date_on_time,
@@ -283,8 +346,13 @@ class ServiceForecastLine(models.Model):
             SELECT f.company_id, f.currency_id, sc.scenario, f.source, sc.date, f.amount,
                    GREATEST(f.amount, 0), LEAST(f.amount, 0), f.in_balance, f.partner_id, f.move_id,
                    f.contract_id, f.intervention_id, f.manual_id, f.journal_id, f.name,
-                   %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC'
+                   %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC', NOW() AT TIME ZONE 'UTC',
+                   %(company_currency)s, f.currency_id = %(company_currency)s, fx.amount,
+                   GREATEST(fx.amount, 0), LEAST(fx.amount, 0)
               FROM ({select_sql}) f
+              LEFT JOIN unnest(%(fx_currencies)s::int[], %(fx_factors)s::numeric[]) r(currency_id, factor)
+                   ON r.currency_id = f.currency_id
+             CROSS JOIN LATERAL (SELECT ROUND(f.amount::numeric * COALESCE(r.factor, 1), %(digits)s) AS amount) fx
              CROSS JOIN LATERAL (VALUES ('both', f.date_expected), ('expected', f.date_expected),
                                         ('on_time', f.date_on_time)) sc(scenario, date)
              WHERE (sc.scenario = 'both') = (f.date_expected = f.date_on_time)
@@ -364,8 +432,9 @@ class ServiceForecastLine(models.Model):
 
     def _insert_interventions(self, params):
         """Finished interventions not billed yet, and planned billable ones: labour at the hourly rate of
-        their type (when billable) plus the parts not covered, with taxes left aside. They are invoiced
-        when finished (at the end of their month when grouped at month end), then paid after the
+        their type (when billable), the parts not covered and the travel fee unless a warranty or the
+        contract covers it (as ``_prepare_invoice_line_vals`` bills them), with taxes left aside. They are
+        invoiced when finished (at the end of their month when grouped at month end), then paid after the
         contract's payment terms and, in the expected scenario, the customer's delay."""
         self._insert_select(
             """
@@ -378,7 +447,16 @@ class ServiceForecastLine(models.Model):
                  GROUP BY r.intervention_type
             ), default_rate AS (
                 SELECT t.list_price AS price FROM res_company c
-                  JOIN product_product pp ON pp.id = c.service_labour_product_id
+                  JOIN product_product pp ON pp.id = COALESCE(c.service_labour_product_id, (
+                       SELECT res_id FROM ir_model_data WHERE module = 'service_management'
+                          AND name = 'product_service_labour' AND model = 'product.product'))
+                  JOIN product_template t ON t.id = pp.product_tmpl_id
+                 WHERE c.id = %(company)s
+            ), travel AS (
+                SELECT t.list_price AS price FROM res_company c
+                  JOIN product_product pp ON pp.id = COALESCE(c.service_travel_product_id, (
+                       SELECT res_id FROM ir_model_data WHERE module = 'service_management'
+                          AND name = 'product_service_travel' AND model = 'product.product'))
                   JOIN product_template t ON t.id = pp.product_tmpl_id
                  WHERE c.id = %(company)s
             ), parts AS (
@@ -395,7 +473,22 @@ class ServiceForecastLine(models.Model):
                        CASE WHEN i.coverage = 'billable'
                             THEN COALESCE(rate.price, (SELECT price FROM default_rate), 0)
                                  * CASE WHEN i.state = 'done' THEN i.actual_duration ELSE i.planned_duration END
-                            ELSE 0 END + COALESCE(parts.amount, 0) AS amount,
+                            ELSE 0 END + COALESCE(parts.amount, 0)
+                       + CASE WHEN EXISTS (
+                                  SELECT 1 FROM service_equipment_warranty w
+                                   WHERE w.equipment_id = i.equipment_id AND w.cover_travel
+                                     AND COALESCE(i.actual_start, i.planned_start, i.call_date)::date
+                                         BETWEEN w.date_start AND w.date_end)
+                              OR EXISTS (
+                                  SELECT 1 FROM service_contract_line l
+                                   WHERE l.contract_id = i.contract_id
+                                     AND (l.cover_travel = 'included'
+                                          OR (i.intervention_type = 'preventive' AND l.visits_per_year > 0))
+                                     AND (i.equipment_id IS NULL OR EXISTS (
+                                          SELECT 1 FROM service_contract_line_service_equipment_rel r
+                                           WHERE r.service_contract_line_id = l.id
+                                             AND r.service_equipment_id = i.equipment_id)))
+                              THEN 0 ELSE COALESCE((SELECT price FROM travel), 0) END AS amount,
                        CASE WHEN ct.billing_rule = 'month_end'
                             THEN (date_trunc('month', COALESCE(i.actual_end, i.planned_end)) + interval '1 month')::date
                             ELSE COALESCE(i.actual_end, i.planned_end)::date END AS invoice_date,
@@ -424,7 +517,7 @@ class ServiceForecastLine(models.Model):
             params,
         )
 
-    def _insert_manual_lines(self, company, today, horizon_end):
+    def _insert_manual_lines(self, company, today, horizon_end, money):
         """Each occurrence of the company's active manual lines within the horizon."""
         self.env.cr.execute(
             """
@@ -438,7 +531,7 @@ class ServiceForecastLine(models.Model):
             signed = amount if direction == "in" else -amount
             for day in forecast.occurrences(date_start, unit, date_end, today, horizon_end):
                 rows.append((company.id, currency_id, "manual", day, signed, None, None, None, manual_id, name))
-        self._copy_rows(rows)
+        self._copy_rows(rows, money)
 
     def _get_contract_line_rows(self, company):
         """The billable lines of the company's running contracts, with what the forecast needs, in one query."""
@@ -460,7 +553,8 @@ class ServiceForecastLine(models.Model):
                    COALESCE(NULLIF(l.recurring_interval, 0), c.recurring_interval, 1),
                    l.billed_until, l.price_subtotal * (1 + COALESCE(tax.percent, 0) / 100.0),
                    COALESCE(term.days, 0), COALESCE(p.payer_days_late, 0),
-                   c.indexation_method, c.next_revision_date, c.indexation_percentage
+                   c.indexation_method, c.next_revision_date, c.indexation_percentage,
+                   c.index_id, c.index_fixed_part, c.index_variable_part, c.index_base_value, c.index_lag_months
               FROM service_contract_line l
               JOIN service_contract c ON c.id = l.contract_id
               JOIN res_partner p0 ON p0.id = c.partner_id
@@ -474,21 +568,43 @@ class ServiceForecastLine(models.Model):
         )
         return self.env.cr.fetchall()
 
-    def _insert_contract_periods(self, company, today, horizon_end):
+    def _get_index_values(self, company):
+        """``{index id: [(month, value)]}`` by month, of the indexes the company's contracts follow, in one query."""
+        self.env.cr.execute(
+            """
+            SELECT v.index_id, v.date, v.value
+              FROM service_index_value v
+             WHERE v.index_id IN (SELECT index_id FROM service_contract
+                                   WHERE company_id = %s AND indexation_method = 'index' AND index_id IS NOT NULL)
+             ORDER BY v.index_id, v.date
+            """,
+            [company.id],
+        )
+        values = defaultdict(list)
+        for index_id, month, value in self.env.cr.fetchall():
+            values[index_id].append((month, value))
+        return values
+
+    def _insert_contract_periods(self, company, today, horizon_end, money):
         """The future invoices of running contracts, period by period as the billing run will issue them,
-        with the next revision by a fixed percentage applied from its date; paid after the payment
-        terms (and, expected, the customer's delay). One row per contract and payment date."""
+        with the next revision applied from its date (a fixed percentage, or the index formula with the
+        index value the revision will use, else the latest one known); paid after the payment terms (and,
+        expected, the customer's delay). One row per contract and payment date."""
         flows = defaultdict(float)
         # lines sharing a schedule (same start, recurrence and billed-until date) share its periods
         invoices = lru_cache(maxsize=None)(forecast.contract_invoices)
+        index_values = self._get_index_values(company)
         for row in self._get_contract_line_rows(company):
             (contract_id, name, currency_id, partner_id, date_start, billing_start, date_end, termination_date,
              auto_renew, in_arrears, unit, interval, billed_until, amount, term_days, delay, method,
-             revision_date, percentage) = row  # fmt: skip
+             revision_date, percentage, index_id, fixed_part, variable_part, base_value, lag) = row  # fmt: skip
             first, last = forecast.forecast_bounds(
                 date_start, billing_start, date_end, termination_date, auto_renew, not auto_renew
             )
-            factor = 1 + (percentage or 0.0) / 100.0 if method == "percentage" else 1.0
+            index_value = None
+            if method == "index" and revision_date:
+                index_value = forecast.index_value_for_revision(index_values.get(index_id, []), revision_date, lag)
+            factor = forecast.revision_factor(method, percentage, fixed_part, variable_part, index_value, base_value)
             anchor = billing.period_anchor(date_start, unit)
             for invoice_date, fraction in invoices(
                 anchor, unit, interval, first, last, billed_until, horizon_end, in_arrears
@@ -506,6 +622,7 @@ class ServiceForecastLine(models.Model):
             if name not in names:
                 names[name] = self._copy_text(name)
             amount = round(value, 2)
+            in_company = self._company_amounts(money, currency_id, amount)
             dates = [("both", on_time)] if on_time == expected else [("on_time", on_time), ("expected", expected)]
             for scenario, day in dates:
                 if day > horizon_end:
@@ -513,7 +630,7 @@ class ServiceForecastLine(models.Model):
                 buffer.write(
                     f"{company.id}\t{currency_id}\t{scenario}\tcontract\t{day.isoformat()}\t{amount}\t"
                     f"{max(amount, 0.0)}\t{min(amount, 0.0)}\tt\t{partner_id}\t\\N\t{contract_id}\t\\N\t\\N\t\\N\t"
-                    f"{names[name]}\t{uid}\t{uid}\t{now}\t{now}\n"
+                    f"{names[name]}\t{uid}\t{uid}\t{now}\t{now}\t{in_company}\n"
                 )
         buffer.seek(0)
         self.env.cr.copy_expert(f"COPY service_forecast_line ({INSERT_COLUMNS}) FROM STDIN", buffer)
@@ -525,7 +642,7 @@ class ServiceForecastLine(models.Model):
             return "\\N"
         return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
-    def _copy_rows(self, rows):
+    def _copy_rows(self, rows, money):
         """Write rows ``(company, currency, source, date, amount, partner, contract, intervention, manual,
         name)`` with PostgreSQL's COPY, once for both scenarios."""
         if not rows:
@@ -543,13 +660,47 @@ class ServiceForecastLine(models.Model):
                     company_id, currency_id, scenario, source, day, amount, max(amount, 0.0), min(amount, 0.0),
                     "t", partner_id, None, contract_id, intervention_id, manual_id, None, name, uid, uid, now, now,
                 )  # fmt: skip
-                buffer.write("\t".join(self._copy_text(value) for value in values) + "\n")
+                in_company = self._company_amounts(money, currency_id, amount)
+                buffer.write("\t".join(self._copy_text(value) for value in values) + f"\t{in_company}\n")
         buffer.seek(0)
         self.env.cr.copy_expert(f"COPY service_forecast_line ({INSERT_COLUMNS}) FROM STDIN", buffer)
 
     # ------------------------------------------------------------------
     # Demo
     # ------------------------------------------------------------------
+    @api.model
+    def _service_demo_unbilled_work(self, env, company):
+        """Demo: repairs finished in the last days, after the billing run, so that work waits to be billed."""
+        Intervention = env["service.intervention"]
+        billed = Intervention.search(
+            [("company_id", "=", company.id), ("coverage", "=", "billable"), ("invoice_state", "=", "invoiced")],
+            order="actual_end desc, id desc",
+            limit=3,
+        )
+        now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        created = Intervention.create(
+            [
+                {
+                    "partner_id": model.partner_id.id,
+                    "site_id": model.site_id.id,
+                    "equipment_id": model.equipment_id.id,
+                    "zone_id": model.zone_id.id,
+                    "user_id": model.user_id.id,
+                    "intervention_type": "corrective",
+                    "description": "Repair after a breakdown, finished on site",
+                    "call_date": now - relativedelta(days=index + 2),
+                }
+                for index, model in enumerate(billed)
+            ]
+        )
+        done = Intervention._get_stage("done")
+        for index, intervention in enumerate(created):
+            end = now - relativedelta(days=index + 1)
+            intervention.write(
+                {"actual_start": end - relativedelta(hours=2 + index), "actual_end": end, "stage_id": done.id}
+            )
+        return True
+
     @api.model
     def _service_demo_forecast(self, company_id, vendor_ids):
         """Demo: the bank's opening balance, open vendor bills due over the next weeks, the payer
@@ -598,6 +749,7 @@ class ServiceForecastLine(models.Model):
             )
         moves = env["account.move"].create(bills)
         moves.action_post()
+        self._service_demo_unbilled_work(env, company)
         env["res.partner"]._cron_compute_payer_scores()
         env["service.forecast.line"]._generate(company, today)
         return True

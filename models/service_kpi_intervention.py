@@ -63,7 +63,7 @@ class ServiceKpiIntervention(models.Model):
                 SELECT i.id, i.id AS intervention_id, i.company_id, i.zone_id, i.user_id, i.partner_id,
                        i.equipment_id, i.intervention_type, i.call_date, i.actual_end AS date_done,
                        o.is_open, o.is_open::int AS open_count,
-                       CASE WHEN o.is_open THEN (CURRENT_DATE - i.call_date::date) END AS age_days,
+                       CASE WHEN o.is_open THEN GREATEST(CURRENT_DATE - i.call_date::date, 0) END AS age_days,
                        CASE WHEN NOT o.is_open THEN NULL
                             WHEN CURRENT_DATE - i.call_date::date <= 7 THEN '0_7'
                             WHEN CURRENT_DATE - i.call_date::date <= 30 THEN '8_30'

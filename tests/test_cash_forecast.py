@@ -35,6 +35,21 @@ class TestForecastHelper(BillingCommon):
             (date(2025, 3, 1), date(2025, 9, 30)),
         )
 
+    def test_index_value_and_factor_of_the_next_revision(self):
+        values = [(date(2025, 4, 1), 104.0), (date(2025, 6, 1), 110.0)]
+        # the month of the revision (less the lag), else the latest value published before it
+        self.assertEqual(forecast.index_value_for_revision(values, date(2025, 6, 15)), 110.0)
+        self.assertEqual(forecast.index_value_for_revision(values, date(2025, 8, 1)), 110.0)
+        self.assertEqual(forecast.index_value_for_revision(values, date(2025, 8, 1), 3), 104.0)
+        self.assertIsNone(forecast.index_value_for_revision(values, date(2025, 5, 1), 2))
+        self.assertIsNone(forecast.index_value_for_revision([], date(2025, 8, 1)))
+        self.assertAlmostEqual(forecast.revision_factor("index", 0.0, 0.15, 0.85, 110.0, 100.0), 1.085)
+        self.assertEqual(forecast.revision_factor("percentage", 2.5, 0.15, 0.85, None, 100.0), 1.025)
+        # the formula cannot be applied: no value, no base, no revision
+        self.assertEqual(forecast.revision_factor("index", 0.0, 0.15, 0.85, None, 100.0), 1.0)
+        self.assertEqual(forecast.revision_factor("index", 0.0, 0.15, 0.85, 110.0, 0.0), 1.0)
+        self.assertEqual(forecast.revision_factor("none", 5.0, 0.15, 0.85, 110.0, 100.0), 1.0)
+
     def test_occurrences_of_manual_lines(self):
         self.assertEqual(
             forecast.occurrences(date(2025, 1, 31), "monthly", None, date(2025, 3, 1), date(2025, 5, 1)),
@@ -63,7 +78,9 @@ class TestCashForecast(BillingCommon):
         )
         cls.labour = cls.env["product.product"].create({"name": "Hour (forecast)", "type": "service", "list_price": 60})
         cls.company.service_labour_product_id = cls.labour
-        cls.travel = cls.env["product.product"].create({"name": "Travel (forecast)", "type": "service"})
+        cls.travel = cls.env["product.product"].create(
+            {"name": "Travel (forecast)", "type": "service", "list_price": 0.0}
+        )
         cls.company.service_travel_product_id = cls.travel
 
     def _invoice(self, amount, due, move_type="out_invoice", partner=None):
@@ -199,6 +216,86 @@ class TestCashForecast(BillingCommon):
         self._generate()
         self.assertFalse(self._lines(contract_id=contract.id))
 
+    def test_revision_by_index_uses_the_index_value_the_revision_will_use(self):
+        index = self.env["service.index"].create({"name": "Syntec (forecast)", "code": "FSYN"})
+        self.env["service.index.value"].create(
+            [
+                {"index_id": index.id, "date": date(2025, 5, 1), "value": 105.0},
+                {"index_id": index.id, "date": date(2025, 6, 1), "value": 110.0},
+            ]
+        )
+        revision = {
+            "indexation_method": "index", "index_id": index.id, "index_base_value": 100.0,
+            "index_fixed_part": 0.15, "index_variable_part": 0.85, "next_revision_date": date(2025, 8, 1),
+        }  # fmt: skip
+        # August's value is not published yet: the latest known (June, 110) gives 0.15 + 0.85 x 1.10 = 1.085
+        latest = self._create_billing_contract(
+            price=100.0, billing_start_date=date(2025, 7, 1), payment_term_id=False, **revision
+        )
+        # three months of lag: the revision of August uses May's value, 105: 0.15 + 0.85 x 1.05 = 1.0425
+        lagged = self._create_billing_contract(
+            price=100.0, billing_start_date=date(2025, 7, 1), payment_term_id=False, index_lag_months=3, **revision
+        )
+        # no value known at all: the price stays
+        unknown_index = self.env["service.index"].create({"name": "Unpublished (forecast)", "code": "FUNP"})
+        unknown = self._create_billing_contract(
+            price=100.0, billing_start_date=date(2025, 7, 1), payment_term_id=False,
+            **dict(revision, index_id=unknown_index.id),
+        )  # fmt: skip
+        self._generate()
+        self.assertEqual(
+            self._flows("on_time", contract_id=latest.id),
+            [(date(2025, 7, 1), 120.0), (date(2025, 8, 1), 130.2), (date(2025, 9, 1), 130.2),
+             (date(2025, 10, 1), 130.2)],
+        )  # fmt: skip
+        self.assertEqual(
+            [amount for _day, amount in self._flows("on_time", contract_id=lagged.id)], [120.0, 125.1, 125.1, 125.1]
+        )
+        self.assertEqual([amount for _day, amount in self._flows("on_time", contract_id=unknown.id)], [120.0] * 4)
+        # the value of August published: the forecast follows it (115: 0.15 + 0.85 x 1.15 = 1.1275)
+        self.env["service.index.value"].create({"index_id": index.id, "date": date(2025, 8, 1), "value": 115.0})
+        self._generate()
+        self.assertEqual(
+            [amount for _day, amount in self._flows("on_time", contract_id=latest.id)], [120.0, 135.3, 135.3, 135.3]
+        )
+        # the forecast bills what the revision itself will give
+        prices, index_value = latest._prepare_revision(date(2025, 8, 1))
+        self.assertEqual((index_value, list(prices.values())), (115.0, [112.75]))
+
+    def test_travel_fees_are_forecast_unless_covered(self):
+        self.travel.list_price = 30.0
+        done = self._create_done_intervention(hours=2.0, end=datetime(2025, 6, 20, 12, 0))
+        lift = self._create_equipment(name="Lift (forecast travel)")
+        self.env["service.equipment.warranty"].create(
+            {"equipment_id": lift.id, "date_start": date(2025, 1, 1), "date_end": date(2026, 12, 31),
+             "cover_labour": True, "cover_parts": True, "cover_travel": False}
+        )  # fmt: skip
+        boiler = self._create_equipment(name="Boiler (forecast travel)")
+        self.env["service.equipment.warranty"].create(
+            {"equipment_id": boiler.id, "date_start": date(2025, 1, 1), "date_end": date(2026, 12, 31),
+             "cover_labour": True, "cover_parts": True, "cover_travel": True}
+        )  # fmt: skip
+        contract = self._create_billing_contract(price=100.0, billing_start_date=date(2025, 7, 1))
+        Intervention = self.env["service.intervention"]
+        planned = {"partner_id": self.customer.id, "intervention_type": "corrective", "planned_duration": 3.0,
+                   "planned_start": datetime(2025, 7, 10, 8, 0)}  # fmt: skip
+        billable = Intervention.create(planned)
+        warranty_labour = Intervention.create(dict(planned, equipment_id=lift.id))
+        warranty_all = Intervention.create(dict(planned, equipment_id=boiler.id))
+        under_contract = Intervention.create(dict(planned, contract_id=contract.id))
+        self._generate()
+        # done: 2 h x 60 + 30 of travel; planned: 3 h x 60 + 30
+        self.assertEqual(self._flows(intervention_id=done.id), [(date(2025, 7, 11), 150.0)])
+        self.assertEqual(self._flows("on_time", intervention_id=billable.id), [(date(2025, 7, 10), 210.0)])
+        # the warranty pays the labour, not the travel
+        self.assertEqual(warranty_labour.coverage, "warranty")
+        self.assertEqual(self._flows("on_time", intervention_id=warranty_labour.id), [(date(2025, 7, 10), 30.0)])
+        # travel covered by the warranty, or included in the contract line: nothing to collect
+        self.assertFalse(self._lines(intervention_id=warranty_all.id))
+        self.assertFalse(self._lines(intervention_id=under_contract.id))
+        # the forecast charges what billing charges for the finished one
+        self.assertEqual(done.billing_amount, 150.0)
+
     def test_interventions_done_and_planned(self):
         done = self._create_done_intervention(hours=2.0, end=datetime(2025, 6, 20, 12, 0))
         contactor = self.env["product.product"].create({"name": "Contactor (forecast)", "type": "consu"})
@@ -329,6 +426,87 @@ class TestCashForecast(BillingCommon):
         lines = self.Line.with_user(self.manager).search([])
         self.assertTrue(lines)
         self.assertEqual(lines.company_id, self.company)
+
+    def test_company_currency_amounts_convert_at_the_rate_of_the_day(self):
+        company_currency = self.company_b.currency_id
+        foreign = self.env.ref("base.CHF") if company_currency != self.env.ref("base.CHF") else self.env.ref("base.USD")
+        foreign.active = True
+        self.env["res.currency.rate"].create([
+            {"currency_id": company_currency.id, "rate": 1.0, "name": date(2025, 6, 1),
+             "company_id": self.company_b.id},
+            {"currency_id": foreign.id, "rate": 2.0, "name": date(2025, 6, 1), "company_id": self.company_b.id},
+            {"currency_id": foreign.id, "rate": 4.0, "name": date(2025, 8, 1), "company_id": self.company_b.id},
+        ])  # fmt: skip
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Foreign (forecast)", "currency_id": foreign.id, "company_id": self.company_b.id}
+        )
+        Manual = self.env["service.forecast.manual"].with_company(self.company_b)
+        Manual.create(
+            [
+                {"name": "Foreign grant", "direction": "in", "amount": 1000.0, "date_start": date(2025, 8, 15),
+                 "currency_id": foreign.id, "company_id": self.company_b.id},
+                {"name": "Rent", "direction": "out", "amount": 300.0, "date_start": date(2025, 8, 5),
+                 "company_id": self.company_b.id},
+            ]
+        )  # fmt: skip
+        contract = self.env["service.contract"].with_company(self.company_b).create(
+            {
+                "partner_id": self.other_customer.id, "company_id": self.company_b.id, "pricelist_id": pricelist.id,
+                "date_start": date(2025, 7, 1), "billing_start_date": date(2025, 7, 1), "billing_rule": "advance",
+                "recurring_rule_type": "monthly",
+                "line_ids": [Command.create({"name": "Boiler care", "quantity": 1, "price_unit": 100.0,
+                                             "product_id": self.service_product.id, "tax_ids": []})],
+            }
+        )  # fmt: skip
+        contract.action_start()
+        self.company_b.service_forecast_horizon_months = 3
+        self._generate(self.company_b)
+        lines = self.Line.search([("company_id", "=", self.company_b.id), ("scenario", "in", ("on_time", "both"))])
+        # the rate of the day the forecast is computed (2 on 1 July), not that of the flow's date
+        grant = lines.filtered(lambda line: line.name == "Foreign grant")
+        self.assertEqual((grant.amount, grant.amount_company, grant.amount_in_company), (1000.0, 500.0, 500.0))
+        self.assertEqual((grant.currency_id, grant.company_currency_id), (foreign, company_currency))
+        self.assertFalse(grant.in_company_currency)
+        rent = lines.filtered(lambda line: line.name == "Rent")
+        self.assertEqual(
+            (rent.amount_company, rent.amount_out_company, rent.in_company_currency), (-300.0, -300.0, True)
+        )
+        # August in the company's currency: 500 of the grant, 50 of the contract, 300 of rent out
+        august = self.Line._read_group(
+            [("id", "in", lines.ids), ("date", ">=", date(2025, 8, 1)), ("date", "<", date(2025, 9, 1))],
+            [], ["amount_company:sum", "amount:sum"],
+        )[0]  # fmt: skip
+        self.assertEqual(august, (250.0, 800.0))
+        # the board and the export: all currencies together in the company's first, then each currency
+        blocks = self.Line._get_summary_blocks(self.company_b, "on_time")
+        self.assertEqual([(currency, consolidated) for currency, _summary, consolidated in blocks],
+                         [(company_currency, True), (company_currency, False), (foreign, False)])  # fmt: skip
+        august_rows = [
+            next(row for row in summary["periods"] if row["period"] == date(2025, 8, 1)) for _c, summary, _f in blocks
+        ]
+        self.assertEqual([row["net"] for row in august_rows], [250.0, -300.0, 1100.0])
+        html = (
+            self.env["ir.actions.report"]
+            .with_context(allowed_company_ids=[self.company_b.id])
+            ._render_qweb_html("service_management.service_forecast_report_board", self.company_b.ids)[0]
+            .decode()
+        )
+        self.assertIn("All currencies, in", html)
+        book = openpyxl.load_workbook(io.BytesIO(self.Line._build_xlsx(self.company_b)))
+        titles = [row[0] for row in book["Everyone Pays on Time"].iter_rows(values_only=True) if row[0]]
+        self.assertEqual(
+            [title for title in titles if "(" in title or "currencies" in title],
+            [f"{self.company_b.name}: all currencies in {company_currency.name} at today's rate",
+             f"{self.company_b.name} ({company_currency.name})", f"{self.company_b.name} ({foreign.name})"],
+        )  # fmt: skip
+        consolidated_august = next(
+            row for row in book["Everyone Pays on Time"].iter_rows(values_only=True) if row[0] == "2025-08-01"
+        )
+        self.assertEqual(consolidated_august[-2], 250.0)
+        # the views total the company-currency amount
+        for view in ("service_forecast_line_view_graph", "service_forecast_line_view_pivot"):
+            arch = self.env.ref(f"service_management.{view}").arch
+            self.assertIn('name="amount_company" type="measure"', arch)
 
     def test_list_buttons_answer_the_web_client(self):
         """The list's header buttons are called with the selected ids (none or some), as the web client does."""

@@ -1,5 +1,6 @@
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
@@ -81,6 +82,54 @@ class TestServiceKpi(BillingCommon):
         rows = self.env["service.kpi.contract"].with_user(manager_b).search([])
         self.assertEqual(rows.contract_id, usd_contract)
 
+    def test_recurring_revenue_in_the_company_currency_never_adds_currencies(self):
+        company_currency = self.company_b.currency_id
+        foreign = self.env.ref("base.CHF") if company_currency != self.env.ref("base.CHF") else self.env.ref("base.USD")
+        foreign.active = True
+        Rate = self.env["res.currency.rate"]
+        # one company currency unit is worth 1.25 units of the foreign one (the company's own rates)
+        Rate.create([
+            {"currency_id": company_currency.id, "rate": 1.0, "name": self.today - timedelta(days=1),
+             "company_id": self.company_b.id},
+            {"currency_id": foreign.id, "rate": 1.25, "name": self.today - timedelta(days=1),
+             "company_id": self.company_b.id},
+            # a rate of the future is not today's
+            {"currency_id": foreign.id, "rate": 5.0, "name": self.today + timedelta(days=3),
+             "company_id": self.company_b.id},
+        ])  # fmt: skip
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Foreign (kpi)", "currency_id": foreign.id, "company_id": self.company_b.id}
+        )
+        Contract = self.env["service.contract"].with_company(self.company_b)
+        contracts = Contract.create(
+            [
+                {
+                    "partner_id": self.other_customer.id, "company_id": self.company_b.id, "pricelist_id": pricelist.id,
+                    "date_start": self.today, "billing_rule": "advance", "recurring_rule_type": "monthly",
+                    "line_ids": [Command.create({"name": "Boiler care", "quantity": 2, "price_unit": 45.0,
+                                                 "product_id": self.service_product.id, "tax_ids": []})],
+                },
+                {
+                    "partner_id": self.other_customer.id, "company_id": self.company_b.id,
+                    "date_start": self.today, "billing_rule": "advance", "recurring_rule_type": "yearly",
+                    "line_ids": [Command.create({"name": "Lift care", "quantity": 1, "price_unit": 1200.0,
+                                                 "product_id": self.service_product.id, "tax_ids": []})],
+                },
+            ]
+        )  # fmt: skip
+        contracts.action_start()
+        self.assertEqual(contracts.currency_id, foreign | company_currency)
+        Kpi = self.env["service.kpi.contract"]
+        domain = [("contract_id", "in", contracts.ids)]
+        # 90 a month in the foreign currency is 72 in the company's; 100 a month already in it
+        self.assertEqual(Kpi._read_group(domain, [], ["mrr_company:sum", "arr_company:sum"])[0], (172.0, 2064.0))
+        self.assertEqual(
+            sorted(Kpi._read_group(domain, ["currency_id"], ["mrr:sum", "mrr_company:sum"]), key=lambda g: g[1]),
+            [(foreign, 90.0, 72.0), (company_currency, 100.0, 100.0)],
+        )
+        row = Kpi.search([("contract_id", "=", contracts[0].id)])
+        self.assertEqual((row.company_currency_id, row.mrr, row.mrr_company), (company_currency, 90.0, 72.0))
+
     def test_renewals_due_within_90_days(self):
         soon = self._contract(1200.0, "yearly", date_end=self.today + timedelta(days=60))
         later = self._contract(600.0, "yearly", date_end=self.today + timedelta(days=200))
@@ -126,6 +175,10 @@ class TestServiceKpi(BillingCommon):
         self.assertEqual((by_id[recent].age_bucket, by_id[recent].age_days), ("0_7", 3))
         self.assertEqual((by_id[older].age_bucket, by_id[older].age_days), ("8_30", 12))
         self.assertFalse(by_id[done].is_open)
+        # a visit called for a later day (a preventive visit planned ahead) is not negatively old
+        ahead = self._intervention(call_date=self.now + timedelta(days=6))
+        row = self.env["service.kpi.intervention"].search([("intervention_id", "=", ahead.id)])
+        self.assertEqual((row.age_bucket, row.age_days), ("0_7", 0))
 
     def test_sla_compliance_and_late_now(self):
         on_time = self._create_done_intervention(end=self.now - timedelta(days=2), zone_id=self.zone.id)
@@ -201,6 +254,66 @@ class TestServiceKpi(BillingCommon):
         self.assertEqual((row.planned_hours, row.working_hours), (4.0, working))
         self.assertEqual(row.utilisation, round(400.0 / working, 1))
 
+    def test_utilisation_deducts_leaves_and_public_holidays(self):
+        calendar = self.env["resource.calendar"].create(
+            {
+                "name": "Mornings, Paris (KPI)",
+                "company_id": self.company.id,
+                "tz": "Europe/Paris",
+                "attendance_ids": [
+                    Command.create({"name": "Mon", "dayofweek": "0", "hour_from": 8, "hour_to": 12}),
+                    Command.create({"name": "Wed", "dayofweek": "2", "hour_from": 8, "hour_to": 12}),
+                ],
+            }
+        )
+        Resource = self.env["resource.resource"]
+        resource = Resource.create(
+            {"name": "Technician (KPI leaves)", "user_id": self.technician.id, "calendar_id": calendar.id,
+             "tz": "Europe/Paris"}
+        )  # fmt: skip
+        other = Resource.create({"name": "Someone else (KPI)", "calendar_id": calendar.id, "tz": "Europe/Paris"})
+        month = self.today.replace(day=1)
+        days = [month + timedelta(days=n) for n in range(31) if (month + timedelta(days=n)).month == month.month]
+        monday = next(day for day in days if day.weekday() == 0)
+        wednesday = next(day for day in days if day.weekday() == 2)
+        paris = pytz.timezone("Europe/Paris")
+
+        def utc(day, hour):
+            local = paris.localize(datetime.combine(day, time(hour)))
+            return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+        Leave = self.env["resource.calendar.leaves"]
+        # the technician's whole first Monday morning, and a public holiday on the first Wednesday from 10:00
+        Leave.create({"name": "Day off", "resource_id": resource.id, "calendar_id": calendar.id,
+                      "date_from": utc(monday, 0), "date_to": utc(monday, 23)})  # fmt: skip
+        Leave.create({"name": "Holiday (KPI)", "calendar_id": calendar.id, "company_id": self.company.id,
+                      "date_from": utc(wednesday, 10), "date_to": utc(wednesday, 23)})  # fmt: skip
+        # someone else's leave and a leave of another company's calendar change nothing
+        Leave.create({"name": "Not mine", "resource_id": other.id, "calendar_id": calendar.id,
+                      "date_from": utc(wednesday, 0), "date_to": utc(wednesday, 9)})  # fmt: skip
+        other_company = Leave.with_company(self.company_b).create(
+            {
+                "name": "Other company",
+                "calendar_id": False,
+                "date_from": utc(wednesday, 0),
+                "date_to": utc(wednesday, 9),
+            }
+        )
+        self.assertEqual(other_company.company_id, self.company_b)
+        self._intervention(
+            user_id=self.technician.id, planned_start=fields.Datetime.to_datetime(month) + timedelta(hours=9),
+            planned_duration=6.0,
+        )  # fmt: skip
+        scheduled = 4.0 * sum(1 for day in days if day.weekday() in (0, 2))
+        row = self.env["service.kpi.technician"].search([("user_id", "=", self.technician.id), ("month", "=", month)])
+        self.assertEqual((row.working_hours, row.leave_hours), (scheduled - 6.0, 6.0))
+        self.assertEqual(row.utilisation, round(600.0 / (scheduled - 6.0), 1))
+        # Odoo's own count of the working hours agrees
+        start, end = utc(month, 0), utc(days[-1] + timedelta(days=1), 0)
+        intervals = calendar._work_intervals_batch(pytz.utc.localize(start), pytz.utc.localize(end), resources=resource)
+        odoo_hours = sum((stop - begin).total_seconds() / 3600 for begin, stop, _meta in intervals[resource.id])
+        self.assertEqual(row.working_hours, odoo_hours)
+
     def test_collected_on_site_per_technician(self):
         journal = self.env["account.journal"].search(
             [*self.env["account.journal"]._check_company_domain(self.company), ("type", "=", "cash")], limit=1
@@ -245,6 +358,44 @@ class TestServiceKpi(BillingCommon):
         row = Kpi.search([("company_id", "=", self.company.id)])
         self.assertEqual((row.receivable, row.sales_90), (receivable + 1000.0, sales + 3000.0))
         self.assertEqual(row.dso, round((receivable + 1000.0) / (sales + 3000.0) * 90, 1))
+
+    def test_demo_company_shows_every_figure(self):
+        company = self.env.ref("service_management.res_company_rhone_demo", raise_if_not_found=False)
+        if not company:
+            self.skipTest("installed without demo data")
+        domain = [("company_id", "=", company.id)]
+
+        def total(model, aggregates, extra=()):
+            return self.env[model]._read_group(domain + list(extra), [], aggregates)[0]
+
+        figures = {
+            "MRR, ARR": total("service.kpi.contract", ["mrr_company:sum", "arr_company:sum"]),
+            "renewals": total("service.kpi.contract", ["renewal_amount_company:sum"], [("renewal_due", "=", True)]),
+            "churn": total("service.kpi.contract", ["churned_mrr_company:sum"], [("churn_kind", "!=", False)]),
+            "backlog": total("service.kpi.intervention", ["open_count:sum"]),
+            "quality": total(
+                "service.kpi.intervention",
+                ["sla_on_time:avg", "sla_late_now:sum", "first_time_fix:avg", "resolve_hours:avg"],
+            ),
+            "done, not billed": total("service.kpi.intervention", ["unbilled_count:sum", "unbilled_hours:sum"]),
+            "utilisation": total(
+                "service.kpi.technician", ["planned_hours:sum", "working_hours:sum", "utilisation:avg"]
+            ),
+            "collected on site": total("service.kpi.technician", ["collected_amount:sum"]),
+            "DSO": total("service.kpi.receivable", ["dso:max", "receivable:sum"]),
+            "overdue": total("service.receivable.aging", ["amount_residual:sum"], [("days_late", ">", 0)]),
+            "leaves": total("service.kpi.technician", ["leave_hours:sum"]),
+        }
+        for name, values in figures.items():
+            self.assertTrue(all(values), f"the demo shows no {name}: {values}")
+        grades = self.env["res.partner"]._read_group([("payer_grade", "!=", False)], ["payer_grade"], ["__count"])
+        self.assertGreaterEqual(len(grades), 2)
+        # the forecast: every source the demo feeds, and the running balance
+        Line = self.env["service.forecast.line"]
+        sources = {source for (source,) in Line._read_group(domain, ["source"], [])}
+        self.assertTrue(
+            {"opening", "invoice", "contract", "intervention_done", "intervention_planned", "bill", "manual"} <= sources
+        )
 
     # Access and the manager's home -------------------------------------------------------------------
     def test_cfo_figures_are_for_managers_and_accountants_only(self):

@@ -24,6 +24,29 @@ registry.category("web_tour.tours").add("service_manager_dashboard_tour", {
             content: "No error message",
             trigger: ".o_spreadsheet_dashboard_action:not(:has(.dashboard-loading-status))",
         },
+        {
+            content: "Open the Reporting menu",
+            trigger: ".o_main_navbar .o_menu_sections button:contains(Reporting)",
+            run: "click",
+        },
+        {
+            content: "Open the cash forecast",
+            trigger: ".dropdown-item[data-menu-xmlid='service_management.service_forecast_line_menu']",
+            run: "click",
+        },
+        {
+            content: "The forecast's graph opens on the expected scenario",
+            trigger: ".o_graph_view .o_searchview_facet:contains(Expected)",
+        },
+        {
+            content: "Open the measures",
+            trigger: ".o_graph_view button:contains(Measures)",
+            run: "click",
+        },
+        {
+            content: "It totals the company-currency amount",
+            trigger: ".o_menu_item.selected:contains(Net Flow (Company Currency))",
+        },
     ],
 });
 
