@@ -186,10 +186,12 @@ def _timed(env, function):
     env.flush_all()
     env.invalidate_all()
     queries = env.cr.sql_log_count
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = function()
     env.flush_all()
-    return result, time.perf_counter() - started, env.cr.sql_log_count - queries
+    env.cr.flush()  # the commit hooks (tracking) the scheduler's commit runs
+    # the Python time of this process: on a loaded shared machine, the wall time also counts the waits for a core
+    return result, time.perf_counter() - started, time.process_time() - cpu, env.cr.sql_log_count - queries
 
 
 def bench(env, scale):
@@ -211,28 +213,32 @@ def bench(env, scale):
         build = time.perf_counter() - started
         Partner, Contract, Line = env["res.partner"], env["service.contract"], env["service.contract.line"]
 
-        calls, seconds, queries = _timed(env, lambda: _run_cron(env, "service_management.ir_cron_service_payer_score"))
+        calls, seconds, cpu, queries = _timed(
+            env, lambda: _run_cron(env, "service_management.ir_cron_service_payer_score")
+        )
         graded = Partner.search_count([("id", "in", customers.ids), ("payer_score_date", "=", date.today())])
         late = Partner.search_count([("id", "in", customers.ids), ("payer_grade", "!=", "good")])
         lines.append(
             f"payer score: {graded} customers ({graded * INVOICES_PER_CUSTOMER} invoices) scored in {seconds:.1f} s "
-            f"(target < {TARGETS['payer']:.0f} s); {calls} batches, {queries} queries; {late} not graded good"
+            f"(target < {TARGETS['payer']:.0f} s; Python {cpu:.1f} s); {calls} batches, {queries} queries; "
+            f"{late} not graded good"
         )
 
         horizon = company.service_preventive_horizon_days
-        calls, seconds, queries = _timed(
+        calls, seconds, cpu, queries = _timed(
             env, lambda: _run_cron(env, "service_management.ir_cron_service_preventive_interventions")
         )
         bench_lines = Line.search([("contract_id.name", "=like", "BENCH-JOBS-%")])
         created = env["service.intervention"].search_count([("contract_line_id", "in", bench_lines.ids)])
         lines.append(
             f"preventive generation: {len(bench_lines)} contract lines over {horizon} days -> {created} "
-            f"interventions in {seconds:.1f} s (target < {TARGETS['preventive']:.0f} s); "
+            f"interventions in {seconds:.1f} s (target < {TARGETS['preventive']:.0f} s; "
+            f"Python {cpu:.1f} s); "
             f"{calls} batches, {queries} queries"
         )
 
         contracts = Contract.search([("name", "=like", "BENCH-JOBS-%")], order="id")
-        calls, seconds, queries = _timed(
+        calls, seconds, cpu, queries = _timed(
             env, lambda: _run_cron(env, "service_management.ir_cron_service_contract_renewal")
         )
         states = dict(Contract._read_group([("id", "in", contracts.ids)], ["state"], ["__count"]))
@@ -243,7 +249,8 @@ def bench(env, scale):
         renewed = Contract.search_count([("id", "in", contracts.ids), ("date_end", ">", date.today() + timedelta(300))])
         lines.append(
             f"renewal and alerts: {len(contracts)} contracts -> {renewed} renewed, {states.get('expired', 0)} expired, "
-            f"{activities} activities and {mails} e-mails in {seconds:.1f} s (target < {TARGETS['renewal']:.0f} s); "
+            f"{activities} activities and {mails} e-mails in {seconds:.1f} s (target < {TARGETS['renewal']:.0f} s; "
+            f"Python {cpu:.1f} s); "
             f"{calls} batches, {queries} queries"
         )
         lines.append(f"jobs: building the data took {build:.1f} s (not measured)")
