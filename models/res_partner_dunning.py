@@ -321,6 +321,8 @@ class ResPartner(models.Model):
         started again goes on with the customers left.
         """
         today = fields.Date.context_today(self)
+        self.env["account.move"].flush_model(["commercial_partner_id", "move_type", "state"])
+        self.flush_model(["payer_score_date"])
         self.env.cr.execute(
             """
             SELECT p.id, COUNT(*) OVER ()
