@@ -2,10 +2,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL, float_round, format_amount
 
 from ..helpers.dunning import PAYER_GRADES, age_bucket, payer_grade
-from .service_protected_fields_mixin import check_protected_fields, with_code_write
+from .service_protected_fields_mixin import check_protected_fields
 
 STATEMENT_AGE_KEYS = ("not_due", "0_30", "31_60", "61_90", "90_plus")
 # the payer score is the application's judgement from the ledger, never typed in
@@ -20,6 +20,8 @@ PROTECTED_FIELDS = (
     "service_total_unpaid",
     "service_total_overdue",
 )
+# the payer score, written by ``_compute_payer_score`` only
+PAYER_SCORE_FIELDS = ("payer_grade", "payer_days_late", "payer_late_share", "payer_overdue_amount", "payer_score_date")
 
 
 class ResPartner(models.Model):
@@ -263,40 +265,83 @@ class ResPartner(models.Model):
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
     def _compute_payer_score(self):
-        """Store the payer score and grade of these customers, from one query for all of them."""
+        """Store the payer score and grade of these customers: one query reads their history, one UPDATE writes
+        them all (the scores are the application's, never tracked nor propagated: no write per customer)."""
+        if not self:
+            return
+        self.check_access("write")
         today = fields.Date.context_today(self)
         statistics = self._get_payer_statistics(today)
-        for partner in self:
-            count, avg_days, late_share, overdue, oldest = statistics.get(partner.id, (0, 0.0, 0.0, 0.0, 0))
-            with_code_write(partner).write(
-                {
-                    "payer_grade": payer_grade(count, avg_days, late_share, oldest),
-                    "payer_days_late": avg_days,
-                    "payer_late_share": late_share * 100.0,
-                    "payer_overdue_amount": overdue,
-                    "payer_score_date": today,
-                }
+        # rounded to the fields' digits, as a write would
+        days_digits, share_digits, overdue_digits = (
+            self._fields[fname].get_digits(self.env)[1]
+            for fname in ("payer_days_late", "payer_late_share", "payer_overdue_amount")
+        )
+        rows = []
+        for partner_id in self.ids:
+            count, avg_days, late_share, overdue, oldest = statistics.get(partner_id, (0, 0.0, 0.0, 0.0, 0))
+            rows.append(
+                SQL(
+                    "(%s, %s, %s::numeric, %s::numeric, %s::numeric)",
+                    partner_id,
+                    payer_grade(count, avg_days, late_share, oldest),
+                    float_round(avg_days, precision_digits=days_digits),
+                    float_round(late_share * 100.0, precision_digits=share_digits),
+                    float_round(overdue, precision_digits=overdue_digits),
+                )
             )
+        self.flush_recordset(PAYER_SCORE_FIELDS)
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE res_partner p
+                   SET payer_grade = v.grade, payer_days_late = v.days_late, payer_late_share = v.late_share,
+                       payer_overdue_amount = v.overdue, payer_score_date = %s,
+                       write_uid = %s, write_date = (now() at time zone 'UTC')
+                  FROM (VALUES %s) AS v(id, grade, days_late, late_share, overdue)
+                 WHERE p.id = v.id
+                """,
+                today,
+                self.env.uid,
+                SQL(", ").join(rows),
+            )
+        )
+        self.invalidate_recordset([*PAYER_SCORE_FIELDS, "write_uid", "write_date"])
+        self.modified(PAYER_SCORE_FIELDS)
 
     def action_compute_payer_score(self):
         self.commercial_partner_id._compute_payer_score()
         return True
 
     @api.model
-    def _cron_compute_payer_scores(self, batch_size=500):
-        """Recompute the payer score of every customer with invoices, in batches, oldest score first."""
+    def _cron_compute_payer_scores(self, batch_size=5000):
+        """Recompute the payer score of every customer with invoices, in batches, oldest score first.
+
+        A customer scored today is done: each batch is committed by the scheduler, so a run interrupted or
+        started again goes on with the customers left.
+        """
         today = fields.Date.context_today(self)
+        self.env["account.move"].flush_model(["commercial_partner_id", "move_type", "state"])
+        self.flush_model(["payer_score_date"])
         self.env.cr.execute(
             """
-            SELECT DISTINCT m.commercial_partner_id FROM account_move m
-             WHERE m.move_type = 'out_invoice' AND m.state = 'posted'
-            """
+            SELECT p.id, COUNT(*) OVER ()
+              FROM res_partner p
+             WHERE p.payer_score_date IS DISTINCT FROM %(today)s
+               AND EXISTS (SELECT 1 FROM account_move m
+                            WHERE m.commercial_partner_id = p.id
+                              AND m.move_type = 'out_invoice' AND m.state = 'posted')
+             ORDER BY p.payer_score_date NULLS FIRST, p.id
+             LIMIT %(limit)s
+            """,
+            {"today": today, "limit": batch_size},
         )
-        partner_ids = [row[0] for row in self.env.cr.fetchall()]
-        partners = self.browse(partner_ids).filtered(lambda p: p.payer_score_date != today)
-        batch = partners[:batch_size]
+        rows = self.env.cr.fetchall()
+        batch = self.browse([row[0] for row in rows])
         batch._compute_payer_score()
-        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=len(partners) - len(batch))
+        total = rows[0][1] if rows else 0
+        self.env["ir.cron"]._notify_progress(done=len(batch), remaining=total - len(batch))
+        return len(batch)
 
     # Statement ----------------------------------------------------------------------------------
 

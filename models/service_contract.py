@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -22,6 +23,8 @@ BILLING_RULES = [
     ("month_end", "Grouped at Month End"),
 ]
 INVOICE_POLICIES = [("draft", "Draft for Review"), ("post_send", "Post and E-mail")]
+# what the renewal job changes and shows in the chatter with its notes
+TRACKED_RENEWAL_FIELDS = ("state", "date_end")
 INDEXATION_METHODS = [("none", "None"), ("index", "Index Formula"), ("percentage", "Fixed Percentage")]
 
 
@@ -528,8 +531,13 @@ class ServiceContract(models.Model):
         ]
 
     @api.model
-    def _cron_renew_contracts(self, batch_size=200):
-        """Renew, expire and alert, in batches. Run twice on the same day, it does nothing more."""
+    def _cron_renew_contracts(self, batch_size=500):
+        """Renew, expire and alert, in batches. Run twice on the same day, it does nothing more.
+
+        Each batch is written whole (states, dates, flags, activities, e-mails and notes together) and
+        committed by the scheduler after each call: an interrupted run leaves either all of a contract's
+        work of the day or none of it, and the next run only finds what is left.
+        """
         today = fields.Date.context_today(self)
         contracts = self.search(self._get_renewal_domain(today), limit=batch_size, order="date_end, id")
         done = contracts._process_renewal(today)
@@ -538,68 +546,147 @@ class ServiceContract(models.Model):
         return done
 
     def _process_renewal(self, today):
-        """Process each contract once for ``today``; return how many changed."""
-        changed = 0
-        for contract in self:
-            before = (contract.state, contract.date_end, contract.expiry_alert_done, contract.notice_alert_done)
-            contract._renew_or_expire(today)
-            contract._send_alerts(today)
-            after = (contract.state, contract.date_end, contract.expiry_alert_done, contract.notice_alert_done)
-            changed += before != after
-        return changed
+        """Process each contract once for ``today``, all of them together; return how many changed."""
+        tracked = (*TRACKED_RENEWAL_FIELDS, "expiry_alert_done", "notice_alert_done")
+        before = {contract.id: tuple(contract[fname] for fname in tracked) for contract in self}
+        # the changes of status and end date are written without the per-record tracking messages and
+        # logged by ``_log_renewal_messages``, with the notes of the day, in one create
+        contracts = self.with_context(mail_notrack=True)
+        notes = contracts._renew_or_expire(today)
+        notes += contracts._send_alerts(today)
+        initial_values = {
+            contract_id: dict(zip(TRACKED_RENEWAL_FIELDS, values, strict=False))
+            for contract_id, values in before.items()
+        }
+        self._log_renewal_messages(notes, initial_values)
+        return sum(before[contract.id] != tuple(contract[fname] for fname in tracked) for contract in self)
+
+    def _get_renewed_end(self):
+        """The end date of this contract once tacitly renewed."""
+        self.ensure_one()
+        return recurrence.add_duration(self.date_end + relativedelta(days=1), self.renewal_unit, self.renewal_value)
 
     def _renew_or_expire(self, today):
-        self.ensure_one()
-        if self.auto_renew and self.notice_deadline and self.notice_deadline < today:
-            new_end = recurrence.add_duration(
-                self.date_end + relativedelta(days=1), self.renewal_unit, self.renewal_value
-            )
-            old_end = self.date_end
-            self.write({"date_end": new_end, "expiry_alert_done": False, "notice_alert_done": False})
-            self._set_state("running")
-            self.message_post(
-                body=self.env._(
-                    "Renewed tacitly: the end date moves from %(old)s to %(new)s.", old=old_end, new=new_end
-                )
-            )
-        elif self.date_end < today:
-            self._set_state("expired")
-            self.message_post(body=self.env._("Expired on %(date)s.", date=self.date_end))
+        """Renew the contracts whose notice deadline passed, expire the ended others; ``[(contract, note)]``."""
+        to_renew = self.filtered(lambda c: c.auto_renew and c.notice_deadline and c.notice_deadline < today)
+        to_expire = (self - to_renew).filtered(lambda c: c.date_end < today)
+        notes = []
+        for (old_end, new_end), contracts in to_renew.grouped(lambda c: (c.date_end, c._get_renewed_end())).items():
+            contracts.write({"date_end": new_end, "expiry_alert_done": False, "notice_alert_done": False})
+            note = self.env._("Renewed tacitly: the end date moves from %(old)s to %(new)s.", old=old_end, new=new_end)
+            notes += [(contract, note) for contract in contracts]
+        to_renew._set_state("running")
+        to_expire._set_state("expired")
+        notes += [(contract, self.env._("Expired on %(date)s.", date=contract.date_end)) for contract in to_expire]
+        return notes
 
     def _send_alerts(self, today):
-        self.ensure_one()
-        if self.state not in ("running", "expiring"):
-            return
-        if not self.expiry_alert_done and self.expiry_alert_date <= today:
-            self.expiry_alert_done = True
-            if self.state == "running" and not self.auto_renew:
-                self._set_state("expiring")
-            self._alert_responsible(
-                "service_management.mail_template_service_contract_expiry",
-                self.env._("Contract %(contract)s ends on %(date)s", contract=self.name, date=self.date_end),
-                self.date_end,
+        """Alert the responsible of the contracts whose notice or expiry alert date came, once.
+
+        Return ``[(contract, note)]`` to log."""
+        open_contracts = self.filtered(lambda c: c.state in ("running", "expiring"))
+        expiry = open_contracts.filtered(lambda c: not c.expiry_alert_done and c.expiry_alert_date <= today)
+        notice = open_contracts.filtered(
+            lambda c: c.auto_renew and not c.notice_alert_done and c.notice_alert_date <= today
+        )
+        if expiry:
+            expiry.write({"expiry_alert_done": True})
+            expiry.filtered(lambda c: c.state == "running" and not c.auto_renew)._set_state("expiring")
+        if notice:
+            notice.write({"notice_alert_done": True})
+            notice._set_state("expiring")
+        expiry_alerts = {
+            contract: (
+                self.env._("Contract %(contract)s ends on %(date)s", contract=contract.name, date=contract.date_end),
+                contract.date_end,
             )
-        if self.auto_renew and not self.notice_alert_done and self.notice_alert_date <= today:
-            self.notice_alert_done = True
-            self._set_state("expiring")
-            self._alert_responsible(
-                "service_management.mail_template_service_contract_notice",
+            for contract in expiry
+        }
+        notice_alerts = {
+            contract: (
                 self.env._(
                     "Contract %(contract)s renews unless notice is given by %(date)s",
-                    contract=self.name,
-                    date=self.notice_deadline,
+                    contract=contract.name,
+                    date=contract.notice_deadline,
                 ),
-                self.notice_deadline,
+                contract.notice_deadline,
             )
+            for contract in notice
+        }
+        expiry._alert_responsible("service_management.mail_template_service_contract_expiry", expiry_alerts)
+        notice._alert_responsible("service_management.mail_template_service_contract_notice", notice_alerts)
+        return [(contract, summary) for contract, (summary, __) in (*expiry_alerts.items(), *notice_alerts.items())]
 
-    def _alert_responsible(self, template_xmlid, summary, deadline):
-        self.ensure_one()
-        user = self.user_id or self.env.user
-        self.activity_schedule("mail.mail_activity_data_todo", date_deadline=deadline, summary=summary, user_id=user.id)
+    def _alert_responsible(self, template_xmlid, alerts):
+        """A to-do activity per contract for its responsible and the template's e-mail, each in one batch.
+
+        ``alerts`` gives each contract's ``(summary, deadline)``. The responsible learns of the alert by its
+        e-mail: the activity is created without Odoo's assignment e-mail, as Odoo's own contract alerts do.
+        """
+        if not self:
+            return
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": alerts[contract][0],
+                    "automated": True,
+                    "note": activity_type.default_note,
+                    "date_deadline": alerts[contract][1],
+                    "res_model_id": model_id,
+                    "res_id": contract.id,
+                    "user_id": (contract.user_id or self.env.user).id,
+                }
+                for contract in self
+            ]
+        )
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if template:
-            template.send_mail(self.id, email_layout_xmlid="mail.mail_notification_light")
-        self.message_post(body=summary, subtype_xmlid="mail.mt_note")
+            template.send_mail_batch(self.ids, email_layout_xmlid="mail.mail_notification_light")
+
+    def _log_renewal_messages(self, notes, initial_values):
+        """Post the ``[(contract, note)]`` of the day as notes, the first of each contract with the changes of its
+        status and end date since ``initial_values`` (``{id: {field: value}}``): one create of the notes, one of
+        their tracked values."""
+        if not notes:
+            return
+        author_id, email_from = self._message_compute_author(raise_on_email=False)
+        base_values = {
+            # as ``_message_log_batch``: a note to no one, its reply-to computed once
+            "author_id": author_id,
+            "email_from": email_from,
+            "model": self._name,
+            "record_alias_domain_id": False,
+            "record_company_id": False,
+            "record_name": False,
+            "message_type": "notification",
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
+            "is_internal": True,
+            "email_add_signature": False,
+            "reply_to": self.env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+        }
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .create([dict(base_values, res_id=contract.id, body=escape(note)) for contract, note in notes])
+        )
+        fields_info = self.fields_get(list(TRACKED_RENEWAL_FIELDS), attributes=("string", "type", "selection"))
+        Tracking = self.env["mail.tracking.value"]
+        tracking_vals = []
+        tracked = set()
+        for (contract, __), message in zip(notes, messages, strict=True):
+            if contract.id in tracked:
+                continue
+            tracked.add(contract.id)
+            for fname, initial in initial_values[contract.id].items():
+                if initial != contract[fname]:
+                    vals = Tracking._create_tracking_values(
+                        initial, contract[fname], fname, fields_info[fname], contract
+                    )
+                    tracking_vals.append(dict(vals, mail_message_id=message.id))
+        Tracking.sudo().create(tracking_vals)
 
     # ------------------------------------------------------------------
     # Indexation

@@ -267,7 +267,7 @@ class ServiceContractLine(models.Model):
         ]
 
     @api.model
-    def _cron_generate_preventive_interventions(self, batch_size=200):
+    def _cron_generate_preventive_interventions(self, batch_size=1000):
         """Create the preventive interventions due within each company's horizon, in batches.
 
         Each line remembers how far it is planned; the unique index on the

@@ -462,9 +462,14 @@ class ServiceIntervention(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        stages = {}  # the default stages, looked up once for the whole batch
         for vals in vals_list:
-            if vals.get("planned_start") and vals.get("user_id") and "stage_id" not in vals:
-                vals["stage_id"] = self._get_stage("planned").id
+            planned = vals.get("planned_start") and vals.get("user_id")
+            if "stage_id" not in vals and (planned or "default_stage_id" not in self.env.context):
+                state = "planned" if planned else "new"
+                if state not in stages:
+                    stages[state] = self._get_stage(state)
+                vals["stage_id"] = stages[state].id
             if vals.get("signature"):
                 vals["signed_on"] = fields.Datetime.now()
         interventions = super().create(vals_list)

@@ -1,0 +1,234 @@
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import ServiceCommon
+from .dunning_common import DunningCommon
+
+
+class QueryCountMixin:
+    def _count_queries(self, function):
+        """Queries of ``function``, its flush and its commit hooks (tracking) included, from a cold cache."""
+        self.env.flush_all()
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        function()
+        self.env.flush_all()
+        self.env.cr.flush()
+        return self.env.cr.sql_log_count - before
+
+
+@tagged("post_install", "-at_install")
+class TestPayerScoreBatches(QueryCountMixin, DunningCommon):
+    """The payer score of many customers: one query reads them, one UPDATE writes them, whatever their number."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.payers = cls.env["res.partner"].create(
+            [{"name": f"Payer {index:02d}", "is_company": True} for index in range(10)]
+        )
+        for index, partner in enumerate(cls.payers):
+            move = cls._invoice(partner, 100.0 + index, cls.today - timedelta(days=100))
+            # the even ones pay on time, the odd ones 40 days late
+            cls._pay(move, move.amount_total, move.invoice_date_due + timedelta(days=40 if index % 2 else -1))
+
+    def test_queries_do_not_grow_with_the_customers(self):
+        self.payers[:1]._compute_payer_score()  # the digits of the fields, cached once
+        small = self._count_queries(self.payers[1:3]._compute_payer_score)
+        large = self._count_queries(self.payers[3:]._compute_payer_score)
+        self.assertEqual(small, large, "7 customers are scored with the queries of 2")
+        self.assertEqual(set(self.payers.mapped("payer_score_date")), {self.today})
+        self.assertEqual(self.payers[0::2].mapped("payer_grade"), ["good"] * 5)
+        self.assertEqual(set(self.payers[1::2].mapped("payer_days_late")), {40.0})
+        self.assertEqual(set(self.payers[1::2].mapped("payer_late_share")), {100.0})
+
+    def test_scores_are_read_back_at_once(self):
+        self.assertFalse(self.payers[0].payer_grade)
+        self.payers._compute_payer_score()
+        # no stale value in the cache after the set-based write
+        self.assertEqual(self.payers[0].payer_grade, "good")
+        self.assertEqual(self.payers[1].payer_days_late, 40.0)
+
+    def test_job_in_batches_restarts_where_it_stopped(self):
+        Partner = self.env["res.partner"]
+        invoiced = (
+            self.env["account.move"]
+            .search([("move_type", "=", "out_invoice"), ("state", "=", "posted")])
+            .commercial_partner_id.filtered(lambda p: p.payer_score_date != self.today)
+        )
+        cron = self.env.ref("service_management.ir_cron_service_payer_score")
+        progress = self.env["ir.cron.progress"].create({"cron_id": cron.id, "remaining": 0, "done": 0})
+        self.assertEqual(Partner.with_context(ir_cron_progress_id=progress.id)._cron_compute_payer_scores(4), 4)
+        first = invoiced.filtered(lambda p: p.payer_score_date == self.today)
+        self.assertEqual(len(first), 4)
+        self.assertEqual((progress.done, progress.remaining), (4, len(invoiced) - 4))
+        # an interrupted run goes on with the customers not scored today, never the same ones again
+        self.env.cr.execute("UPDATE res_partner SET payer_grade = 'bad' WHERE id IN %s", [tuple(first.ids)])
+        first.invalidate_recordset()
+        while Partner._cron_compute_payer_scores(4):
+            pass
+        self.assertEqual(set(invoiced.mapped("payer_score_date")), {self.today})
+        self.assertEqual(set(first.mapped("payer_grade")), {"bad"}, "the customers of the first batch are not rescored")
+        self.assertEqual(Partner._cron_compute_payer_scores(4), 0, "started twice the same day, it does nothing")
+
+    def test_only_who_may_write_customers_scores_them(self):
+        with self.assertRaises(AccessError):
+            self.payers[:1].with_user(self.technician).action_compute_payer_score()
+        self.assertFalse(self.payers[0].payer_grade, "nothing written")
+        self.payers[:1].with_user(self.controller).action_compute_payer_score()
+        self.assertEqual(self.payers[0].payer_grade, "good")
+
+
+@tagged("post_install", "-at_install")
+class TestRenewalBatches(QueryCountMixin, ServiceCommon):
+    """The renewal job renews, expires and alerts a batch of contracts with the queries of one."""
+
+    RUN_DATE = date(2025, 11, 1)
+
+    def _create_cases(self, count):
+        """``count`` contracts of each case the job meets on 2025-11-01, each with its responsible."""
+        users = [self.manager, self.dispatcher]
+        vals = []
+        for index in range(count):
+            user = users[index % 2].id
+            vals += [
+                # tacitly renewed: notice deadline 2025-10-02 passed
+                {"date_start": date(2025, 1, 1), "auto_renew": True, "user_id": user},
+                # fixed term, ended on 2025-10-31: expired
+                {"date_start": date(2024, 11, 1), "auto_renew": False, "user_id": user},
+                # fixed term ending 2025-12-31: expiry alert 60 days before
+                {"date_start": date(2025, 1, 1), "auto_renew": False, "expiry_alert_days": 60, "user_id": user},
+                # renewable, notice deadline 2025-11-02: notice alert 30 days before
+                {"date_start": date(2025, 2, 1), "auto_renew": True, "notice_alert_days": 30, "user_id": user},
+            ]
+        contracts = self.env["service.contract"].browse()
+        for values in vals:
+            contracts |= self._create_contract(notice_period_days=90, **values)
+        contracts.action_start()
+        return contracts
+
+    def _mails(self, contracts):
+        return self.env["mail.mail"].search([("model", "=", "service.contract"), ("res_id", "in", contracts.ids)])
+
+    def test_queries_do_not_grow_with_the_contracts(self):
+        # both sets have the same two responsibles: what may grow is their number, never the contracts'
+        warm, small, large = self._create_cases(2), self._create_cases(2), self._create_cases(6)
+        warm._process_renewal(self.RUN_DATE)
+        small_queries = self._count_queries(lambda: small._process_renewal(self.RUN_DATE))
+        large_queries = self._count_queries(lambda: large._process_renewal(self.RUN_DATE))
+        self.assertEqual(small_queries, large_queries, "24 contracts are processed with the queries of 8")
+        renewed, expired, expiry_alert, notice_alert = (large[case::4] for case in range(4))
+        self.assertEqual(set(renewed.mapped("date_end")), {date(2026, 12, 31)})
+        self.assertEqual(set(renewed.mapped("state")), {"running"})
+        self.assertEqual(set(expired.mapped("state")), {"expired"})
+        self.assertEqual(set((expiry_alert | notice_alert).mapped("state")), {"expiring"})
+        for contract in expiry_alert | notice_alert:
+            self.assertEqual(len(contract.activity_ids), 1)
+            self.assertEqual(contract.activity_ids.user_id, contract.user_id)
+            self.assertEqual(len(self._mails(contract)), 1)
+            self.assertEqual(self._mails(contract).recipient_ids, contract.user_id.partner_id)
+        self.assertFalse((renewed | expired).activity_ids, "renewals and expiries alert no one")
+
+    def test_chatter_keeps_the_changes_with_the_notes(self):
+        contracts = self._create_cases(1)
+        renewed, expired, expiry_alert = contracts[0], contracts[1], contracts[2]
+        contracts._process_renewal(self.RUN_DATE)
+        note = renewed.message_ids.filtered(lambda m: "Renewed tacitly" in str(m.body))
+        self.assertEqual(len(note), 1)
+        self.assertIn("2025-12-31", str(note.body))
+        self.assertIn("2026-12-31", str(note.body))
+        self.assertEqual(note.tracking_value_ids.field_id.name, "date_end", "the state did not change")
+        self.assertEqual(note.tracking_value_ids.old_value_datetime.date(), date(2025, 12, 31))
+        expiry = expired.message_ids.filtered(lambda m: "Expired on" in str(m.body))
+        self.assertEqual(expiry.tracking_value_ids.field_id.name, "state")
+        self.assertEqual(expiry.tracking_value_ids.new_value_char, "Expired")
+        alert = expiry_alert.message_ids.filtered(lambda m: "ends on" in str(m.body))
+        self.assertEqual(alert.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertEqual(alert.tracking_value_ids.new_value_char, "Expiring")
+
+    def test_run_twice_or_restarted_does_nothing_twice(self):
+        contracts = self._create_cases(2)
+        Contract = self.env["service.contract"]
+        with freeze_time(self.RUN_DATE):
+            # interrupted after its first batch: the next call goes on with the others
+            self.assertEqual(Contract._cron_renew_contracts(batch_size=3), 3)
+            while Contract._cron_renew_contracts(batch_size=3):
+                pass
+            messages = len(contracts.message_ids)
+            self.assertEqual(Contract._cron_renew_contracts(), 0)
+        self.assertEqual(len(contracts.message_ids), messages, "no second note")
+        self.assertEqual(len(contracts.activity_ids), 4, "one activity per alerted contract")
+        self.assertEqual(len(self._mails(contracts)), 4, "one e-mail per alerted contract")
+        self.assertEqual(set(contracts[0::4].mapped("date_end")), {date(2026, 12, 31)}, "renewed once")
+
+
+@tagged("post_install", "-at_install")
+class TestPreventiveBatches(QueryCountMixin, ServiceCommon):
+    """The preventive job creates the visits of many contract lines with the queries of a few."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.service_preventive_horizon_days = 120
+        cls.Line = cls.env["service.contract.line"]
+
+    def _create_lines(self, count):
+        lines = self.Line.browse()
+        for index in range(count):
+            equipment = self._create_equipment(name=f"Lift {count}-{index}")
+            contract = self._create_contract(
+                date_start=date(2025, 1, 1),
+                lines=[
+                    fields.Command.create(
+                        {
+                            "product_id": self.service_product.id,
+                            "price_unit": 900.0,
+                            "visits_per_year": 12,
+                            "equipment_ids": [fields.Command.set(equipment.ids)],
+                        }
+                    )
+                ],
+            )
+            contract.action_start()
+            lines |= contract.line_ids
+        return lines
+
+    def _visits(self, lines):
+        return self.env["service.intervention"].search([("contract_line_id", "in", lines.ids)])
+
+    @freeze_time("2025-03-01")
+    def test_queries_do_not_grow_with_the_lines(self):
+        # a first run: whatever else is pending in the database, and the company's numbering created
+        self._create_lines(1)
+        self.Line._cron_generate_preventive_interventions()
+        small = self._create_lines(2)
+        small_queries = self._count_queries(self.Line._cron_generate_preventive_interventions)
+        large = self._create_lines(8)
+        large_queries = self._count_queries(self.Line._cron_generate_preventive_interventions)
+        self.assertEqual(small_queries, large_queries, "8 lines are planned with the queries of 2")
+        self.assertEqual(len(self._visits(small)), 2 * 4, "a visit a month over 120 days")
+        visits = self._visits(large)
+        self.assertEqual(len(visits), 8 * 4)
+        self.assertEqual(set(visits.mapped("state")), {"new"})
+        self.assertEqual(len(set(visits.mapped("name"))), len(visits), "each visit has its own number")
+        self.assertEqual(self.Line._cron_generate_preventive_interventions(), 0, "a second run finds nothing to do")
+        self.assertEqual(len(self._visits(small | large)), 10 * 4)
+
+    def test_batch_numbers_follow_each_other(self):
+        Intervention = self.env["service.intervention"]
+        first = Intervention.create({"partner_id": self.customer.id})
+        batch = Intervention.create([{"partner_id": self.customer.id} for __ in range(3)])
+        prefix, number = first.name.rsplit("/", 1)
+        self.assertEqual(batch.mapped("name"), [f"{prefix}/{int(number) + step:0{len(number)}d}" for step in (1, 2, 3)])
+        other = Intervention.with_company(self.company_b).create(
+            [{"partner_id": self.customer.id, "company_id": self.company_b.id} for __ in range(2)]
+        )
+        self.assertEqual(other.mapped("name")[0].rsplit("/", 1)[1], "00001", "company B counts on its own")
+        self.assertEqual(set(batch.stage_id.mapped("state")), {"new"})
