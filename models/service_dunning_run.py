@@ -12,9 +12,26 @@ from odoo.tools.pdf import merge_pdf
 
 from ..helpers import rpc
 from ..helpers.dunning import age_bucket, amount_segment, item_charges, level_index, next_level_index
+from ..helpers.report import render_per_record, report_filename
 
 # Charges are payable 30 days after the letter (the French default payment period).
 CHARGE_PAYMENT_DAYS = 30
+# what a dunning e-mail takes from its template (as ``mail.template.send_mail_batch``, the reports apart)
+MAIL_RENDER_FIELDS = (
+    "attachment_ids",
+    "auto_delete",
+    "body_html",
+    "email_cc",
+    "email_from",
+    "email_to",
+    "mail_server_id",
+    "model",
+    "partner_to",
+    "reply_to",
+    "res_id",
+    "scheduled_date",
+    "subject",
+)
 
 
 def _level_key(level):
@@ -527,8 +544,15 @@ class ServiceDunningRun(models.Model):
                 lines.filtered(lambda line: line.company_id.currency_id.compare_amounts(line.charges_amount, 0.0) > 0)
             )
         self._record_history(lines)
-        self._send_emails(lines.filtered(lambda line: line.level_id.send_email))
-        self._print_letters(lines.filtered(lambda line: line.level_id.print_letter))
+        emailed = lines.filtered(lambda line: line.level_id.send_email)
+        printed = lines.filtered(lambda line: line.level_id.print_letter)
+        letter_report = self._get_letter_report()
+        with_letter = printed | emailed.filtered(
+            lambda line: line.partner_id.email and letter_report in line.level_id.mail_template_id.report_template_ids
+        )
+        letters = self._print_reports(letter_report, lines & with_letter)
+        self._send_emails(emailed, letters)
+        self._print_letters(printed, letters)
         self._schedule_calls(lines.filtered(lambda line: line.level_id.create_activity))
         self._hand_off_to_agencies(lines.filtered(lambda line: line.level_id.handoff_agency))
         self._log_on_customers(lines)
@@ -695,27 +719,71 @@ class ServiceDunningRun(models.Model):
                 )
         self.env["account.move"].browse(list(bodies))._message_log_batch(bodies=bodies)
 
-    def _send_emails(self, lines):
+    def _get_letter_report(self):
+        return self.env.ref("service_management.action_report_service_dunning_letter")
+
+    def _print_reports(self, report, lines):
+        """``{line: ir.attachment}``: the document of ``report`` for each of ``lines``, printed in one rendering
+        (one wkhtmltopdf call) and split per customer, attached to each customer's line in one call."""
+        if not lines:
+            return {}
+        contents, report_format = render_per_record(report, lines.ids)
+        attachments = self.env["ir.attachment"].create(
+            [
+                {
+                    "name": report_filename(report, line, report_format),
+                    "raw": contents[line.id],
+                    "res_model": line._name,
+                    "res_id": line.id,
+                    "mimetype": "application/pdf" if report_format == "pdf" else "text/html",
+                }
+                for line in lines
+            ]
+        )
+        return dict(zip(lines, attachments, strict=True))
+
+    def _send_emails(self, lines, letters):
+        """Queue the e-mails of ``lines``, all in one creation, each with its customer's letter from ``letters``."""
         with_email = lines.filtered(lambda line: line.partner_id.email)
         (lines - with_email).note = self.env._("No e-mail address: e-mail not sent.")
-        by_template = defaultdict(lambda: self.env["service.dunning.run.line"])
-        for line in with_email:
-            by_template[line.level_id.mail_template_id] |= line
-        for template, template_lines in by_template.items():
-            template.send_mail_batch(template_lines.ids)
+        vals_list = []
+        for template, template_lines in with_email.grouped(lambda line: line.level_id.mail_template_id).items():
+            vals_list += self._prepare_mail_vals_list(template, template_lines, letters)
+        self.env["mail.mail"].sudo().create(vals_list)
 
-    def _print_letters(self, lines):
-        """The letters of ``lines`` in one PDF (one rendering), kept on the run until it is done."""
+    def _prepare_mail_vals_list(self, template, lines, letters):
+        """Values of the e-mails of ``lines`` from ``template``, rendered for all of them at once.
+
+        As ``mail.template.send_mail_batch``, except for the template's reports: the letter is the one printed
+        for the batch, and any other report is printed in one rendering for all the lines.
+        """
+        template._send_check_access(lines.ids)
+        values = template._generate_template(lines.ids, MAIL_RENDER_FIELDS)
+        reports = {
+            report: letters if report == self._get_letter_report() else self._print_reports(report, lines)
+            for report in template.report_template_ids
+        }
+        vals_list = []
+        for line in lines:
+            vals = values[line.id]
+            attachment_ids = list(vals.get("attachment_ids") or []) + [by_line[line].id for by_line in reports.values()]
+            vals.update(
+                recipient_ids=[Command.link(partner_id) for partner_id in vals.get("partner_ids") or []],
+                attachment_ids=[Command.link(attachment_id) for attachment_id in attachment_ids],
+                body=vals["body_html"],
+            )
+            if "email_from" in vals and not vals["email_from"]:
+                vals.pop("email_from")
+            vals_list.append(vals)
+        return vals_list
+
+    def _print_letters(self, lines, letters):
+        """The letters of ``lines`` (from ``letters``) in one file, kept on the run until it is done."""
         if not lines:
             return
-        report = self.env.ref("service_management.action_report_service_dunning_letter")
-        try:
-            content, _report_format = report._render_qweb_pdf(report.report_name, lines.ids)
-        except UserError:
-            if len(lines) == 1:
-                raise
-            # a PDF engine that cannot print several records at once: one letter at a time
-            content = merge_pdf([report._render_qweb_pdf(report.report_name, [line_id])[0] for line_id in lines.ids])
+        contents = [letters[line].raw for line in lines]
+        # reports render as HTML instead of PDF when Odoo runs its tests
+        content = merge_pdf(contents) if all(c.startswith(b"%PDF") for c in contents) else b"".join(contents)
         name = self.env._("Dunning letters %(date)s.pdf", date=self.date)
         self.letter_batch_ids = [
             Command.link(self.env["ir.attachment"].create(self._prepare_letter_attachment_vals(content, name)).id)

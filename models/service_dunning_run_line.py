@@ -148,6 +148,13 @@ class ServiceDunningRunLine(models.Model):
         )
         return journal.bank_account_id or self.company_id.partner_id.bank_ids[:1]
 
+    def _get_letter_bank_accounts(self):
+        """``{company: bank account}`` printed on the letters of these lines, one search per company."""
+        return {
+            company: self.filtered(lambda line, c=company: line.company_id == c)[:1]._get_letter_bank_account()
+            for company in self.company_id
+        }
+
     def _get_letter_payment_reference(self):
         """What the customer writes on his transfer: the invoices' payment references."""
         self.ensure_one()
