@@ -2,6 +2,8 @@
 
 import io
 
+import lxml.html
+
 from odoo.exceptions import UserError
 from odoo.tools import config
 from odoo.tools.pdf import PdfFileReader, PdfFileWriter, PdfReadError
@@ -42,10 +44,17 @@ def split_pdf_by_outlines(content, count):
 
 
 def _render_html_per_record(report, res_ids):
+    """Each record's part of the report's HTML: the innermost element marked with its ``data-oe-model`` and
+    ``data-oe-id`` (the article of Odoo's layouts, or a record's block where all share one article)."""
     html = report._render_qweb_html(report.report_name, res_ids)[0]
-    bodies, html_ids = report._prepare_html(html, report_model=report.model)[:2]
     wanted = set(res_ids)
-    return {res_id: body.encode() for body, res_id in zip(bodies, html_ids, strict=False) if res_id in wanted}
+    contents = {}
+    # document order visits an element before the elements it holds: the innermost mark wins
+    for node in lxml.html.fromstring(html).xpath("//*[@data-oe-model=$model][@data-oe-id]", model=report.model):
+        res_id = int(node.get("data-oe-id"))
+        if res_id in wanted:
+            contents[res_id] = lxml.html.tostring(node, encoding="utf-8")
+    return contents
 
 
 def _render_pdf_per_record(report, res_ids):

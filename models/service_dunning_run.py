@@ -706,7 +706,8 @@ class ServiceDunningRun(models.Model):
                 vals["dunning_interest_date"] = self.date
             if indemnity:
                 vals["dunning_indemnity_charged"] = True
-            moves.write(vals)
+            # dunning fields only: the invoices' journal items have nothing to resynchronise
+            moves.with_context(skip_invoice_sync=True).write(vals)
         bodies = {}
         for line in lines:
             for item in line.item_ids.filtered("effective_level_id"):
@@ -728,7 +729,9 @@ class ServiceDunningRun(models.Model):
         if not lines:
             return {}
         contents, report_format = render_per_record(report, lines.ids)
-        attachments = self.env["ir.attachment"].create(
+        # the access Odoo checks record by record when attaching, checked once for all the lines
+        lines.check_access("write")
+        attachments = self.env["ir.attachment"].sudo().create(
             [
                 {
                     "name": report_filename(report, line, report_format),
@@ -740,7 +743,7 @@ class ServiceDunningRun(models.Model):
                 for line in lines
             ]
         )
-        return dict(zip(lines, attachments, strict=True))
+        return dict(zip(lines, attachments.sudo(False), strict=True))
 
     def _send_emails(self, lines, letters):
         """Queue the e-mails of ``lines``, all in one creation, each with its customer's letter from ``letters``."""

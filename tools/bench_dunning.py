@@ -44,7 +44,7 @@ def _create_policy(env, company):
             "name": "Benchmark policy",
             "company_id": company.id,
             "level_ids": [
-                Command.create({"sequence": 1, "name": "Reminder", "days": 5, **channels}),
+                Command.create({"sequence": 1, "name": "Reminder", "days": 5, "fee_amount": 5.0, **channels}),
                 Command.create({"sequence": 2, "name": "Second", "days": 20, "apply_indemnity": True, **channels}),
                 Command.create(
                     {
@@ -206,6 +206,7 @@ def _time_raw_charges(env, company, partners, run_date):
     from odoo import Command  # noqa: PLC0415
 
     product = company._get_dunning_product("fee")
+    env.flush_all()
     started = time.perf_counter()
     moves = env["account.move"].create(
         [
