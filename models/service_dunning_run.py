@@ -385,11 +385,24 @@ class ServiceDunningRun(models.Model):
         currency = company.currency_id
         # plain values of the levels and the company, read once for all the invoices
         keys = [_level_key(level) for level in levels]
-        plain_levels = [_PlainLevel(level.id, level.days, level.apply_interest, level.apply_indemnity) for level in levels]
+        plain_levels = [
+            _PlainLevel(level.id, level.days, level.apply_interest, level.apply_indemnity) for level in levels
+        ]
         rate, company_indemnity = company.dunning_interest_rate, company.dunning_indemnity_amount
         min_gap, allow_skip = policy.min_days_between_levels, policy.allow_skip_levels
         items, top_index = [], None
-        for move_id, _partner, due, residual, current_id, interest_date, indemnity_charged, dunned, charge, origins in rows:
+        for (
+            move_id,
+            _partner,
+            due,
+            residual,
+            current_id,
+            interest_date,
+            indemnity_charged,
+            dunned,
+            charge,
+            origins,
+        ) in rows:
             days_late = (date - due).days
             index = next_level_index(
                 plain_levels,
@@ -731,17 +744,21 @@ class ServiceDunningRun(models.Model):
         contents, report_format = render_per_record(report, lines.ids)
         # the access Odoo checks record by record when attaching, checked once for all the lines
         lines.check_access("write")
-        attachments = self.env["ir.attachment"].sudo().create(
-            [
-                {
-                    "name": report_filename(report, line, report_format),
-                    "raw": contents[line.id],
-                    "res_model": line._name,
-                    "res_id": line.id,
-                    "mimetype": "application/pdf" if report_format == "pdf" else "text/html",
-                }
-                for line in lines
-            ]
+        attachments = (
+            self.env["ir.attachment"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "name": report_filename(report, line, report_format),
+                        "raw": contents[line.id],
+                        "res_model": line._name,
+                        "res_id": line.id,
+                        "mimetype": "application/pdf" if report_format == "pdf" else "text/html",
+                    }
+                    for line in lines
+                ]
+            )
         )
         return dict(zip(lines, attachments.sudo(False), strict=True))
 

@@ -116,7 +116,9 @@ class TestDunningBatchQueries(DunningBatchCommon):
             self.assertEqual(self._count(queries, "mail_mail"), 1, "the batch's e-mails in one creation")
             self.assertEqual(self._count(queries, "mail_activity"), 1, "the batch's calls in one creation")
             self.assertEqual(self._count(queries, "service_dunning_history"), 1)
-            self.assertEqual(self._count(queries, "ir_attachment"), 2, "the letters in one creation, and the batch file")
+            self.assertEqual(
+                self._count(queries, "ir_attachment"), 2, "the letters in one creation, and the batch file"
+            )
         done = run.line_ids.filtered(lambda line: line.state == "done")
         self.assertEqual(len(self._mails(done)), 13)
         self.assertEqual(len(self._letters(done)), 13)
@@ -239,7 +241,11 @@ class TestDunningLettersPerCustomer(PdfReportCase):
                     "email": f"{key}@example.fr",
                     "dunning_policy_id": policy.id,
                 }
-                for key, name in (("alpha", "Copropriete Alpha"), ("bravo", "Residence Bravo"), ("delta", "Hotel Delta"))
+                for key, name in (
+                    ("alpha", "Copropriete Alpha"),
+                    ("bravo", "Residence Bravo"),
+                    ("delta", "Hotel Delta"),
+                )
             ]
         )
         product = env["product.product"].create({"name": "Split repair", "type": "service"})

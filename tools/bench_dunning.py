@@ -19,7 +19,7 @@ import argparse
 import os
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 
 # open invoices, customers, customers executed
 SIZES = {"small": (5000, 1200, 100), "full": (50000, 12000, 1000)}
