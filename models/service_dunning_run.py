@@ -909,6 +909,12 @@ class ServiceDunningRun(models.Model):
         runs = self.search([("state", "=", "executing")], order="execution_date, id")
         if not runs:
             return
+        # the job started twice: the second worker leaves the run to the one executing it, without waiting
+        self.env.cr.execute(
+            "SELECT id FROM service_dunning_run WHERE id = %s FOR NO KEY UPDATE SKIP LOCKED", [runs[0].id]
+        )
+        if not self.env.cr.fetchone():
+            return
         run = runs[0]
         run = run.with_user(run.executed_by_id or self.env.user).with_company(run.company_id)
         try:

@@ -1,13 +1,14 @@
 import io
+import time
 from datetime import date, timedelta
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
-from .common import PdfReportCase
+from .common import PdfReportCase, WorkersCase
 from .dunning_common import DunningCommon
 
 
@@ -312,3 +313,42 @@ class TestDunningLettersPerCustomer(PdfReportCase):
             pages_total += len(reader.pages)
         combined = PdfFileReader(io.BytesIO(run.letter_attachment_id.raw), strict=False)
         self.assertEqual(len(combined.pages), pages_total, "the run's file holds the same letters")
+
+
+@tagged("post_install", "-at_install")
+class TestDunningJobStartedTwice(WorkersCase):
+    """The execution job started twice (two workers, two real database connections) executes a batch once."""
+
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("service_management.res_company_rhone_demo")
+            env = env(context={"allowed_company_ids": [company.id]})
+            run = env["service.dunning.run"].create({"company_id": company.id, "date": date(2032, 2, 9)})
+            run.action_review()
+            run.action_execute()
+            self.run_id = run.id
+            cr.commit()  # pylint: disable=invalid-commit
+        self.envs = self._open_workers(self._clean_up)
+
+    def _clean_up(self, env):
+        env.cr.execute("DELETE FROM mail_message WHERE model = 'service.dunning.run' AND res_id = %s", [self.run_id])
+        env.cr.execute("DELETE FROM service_dunning_run WHERE id = %s", [self.run_id])
+        cron = env.ref("service_management.ir_cron_service_dunning_execute")
+        env.cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = %s", [cron.id])
+
+    def test_second_worker_leaves_the_run_to_the_first(self):
+        env1, env2 = self.envs
+        env1["service.dunning.run"]._cron_execute_runs()  # not committed yet: worker 1 holds the run
+        self.assertEqual(env1["service.dunning.run"].browse(self.run_id).state, "done")
+        start = time.monotonic()
+        env2["service.dunning.run"]._cron_execute_runs()
+        self.assertLess(time.monotonic() - start, 2, "no waiting for worker 1")
+        run2 = env2["service.dunning.run"].browse(self.run_id)
+        self.assertEqual(run2.state, "executing", "worker 2 did nothing")
+        self.assertFalse(run2.letter_attachment_id)
+        env2.cr.rollback()
+        env1.cr.commit()
+        env2.invalidate_all()
+        self.assertEqual(run2.state, "done")
