@@ -49,6 +49,40 @@ def next_level_index(levels, current_index, days_late, days_since_last=None, min
     return following if days_late >= levels[following].days else None
 
 
+def level_index(level_keys, current_key):
+    """Index in ``level_keys`` (a policy's sorted ``(sequence, days, id)`` keys) of the last level reached, -1 if none.
+
+    ``current_key`` is the key of the last level the invoice reached (None: none yet); a level of another
+    policy counts as the last of ``level_keys`` that does not come after it.
+    """
+    if current_key is None:
+        return -1
+    if current_key in level_keys:
+        return level_keys.index(current_key)
+    return sum(1 for key in level_keys if key[:2] <= current_key[:2]) - 1
+
+
+def item_charges(chargeable, apply_interest, apply_indemnity, interest_days, residual, annual_rate, indemnity):
+    """``(interest days, interest, indemnity)`` charged on an invoice reaching a new level.
+
+    ``chargeable``: the invoice reaches a level and is no charge invoice itself; ``interest_days``: days since
+    interest was last charged (or since the due date); ``indemnity``: the company's indemnity, or 0 when the
+    invoice was already charged one.
+    """
+    days = max(interest_days, 0) if chargeable and apply_interest else 0
+    interest = late_interest(residual, annual_rate, days) if days else 0.0
+    return days, interest, indemnity if chargeable and apply_indemnity else 0.0
+
+
+def amount_segment(amount, medium, large):
+    """The segment of a customer owing ``amount``: small, medium (from ``medium``) or large (from ``large``)."""
+    if amount >= large:
+        return "large"
+    if amount >= medium:
+        return "medium"
+    return "small"
+
+
 def late_interest(residual, annual_rate, days_late, digits=2):
     """French late-payment interest: ``residual x rate x days / 365``, rounded to the cent.
 

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..helpers.dunning import level_index
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -101,12 +103,10 @@ class AccountMove(models.Model):
         """
         self.ensure_one()
         current = self.dunning_level_id
-        if not current:
-            return -1
-        if current in levels:
-            return levels.index(current)
-        key = (current.sequence, current.days)
-        return sum(1 for level in levels if (level.sequence, level.days) <= key) - 1
+        return level_index(
+            [(level.sequence, level.days, level.id) for level in levels],
+            (current.sequence, current.days, current.id) if current else None,
+        )
 
     def _compute_dunning_days_late(self):
         today = fields.Date.context_today(self)

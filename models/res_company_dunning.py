@@ -44,4 +44,10 @@ class ResCompany(models.Model):
         """The product of a dunning charge ``kind`` (fee, interest, indemnity): the company's, else the default."""
         self.ensure_one()
         product = self[f"dunning_{kind}_product_id"]
-        return product or self.env.ref(f"service_management.product_dunning_{kind}", raise_if_not_found=False)
+        if product:
+            return product
+        # the default product without a query per call (the id of an XML id is cached)
+        product_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            f"service_management.product_dunning_{kind}", raise_if_not_found=False
+        )
+        return self.env["product.product"].browse(product_id)

@@ -110,9 +110,12 @@ class ServiceDunningLevel(models.Model):
     def _get_fee(self):
         """``(product, amount)`` of the fee of this level."""
         self.ensure_one()
-        product = self.fee_product_id or self.company_id._get_dunning_product("fee")
-        amount = self.fee_amount or (self.fee_product_id.lst_price if self.fee_product_id else 0.0)
-        return product, amount
+        return self.fee_product_id or self.company_id._get_dunning_product("fee"), self._get_fee_amount()
+
+    def _get_fee_amount(self):
+        """The fee of this level: its amount, else its fee product's price."""
+        self.ensure_one()
+        return self.fee_amount or (self.fee_product_id.lst_price if self.fee_product_id else 0.0)
 
     def _get_channel_labels(self):
         self.ensure_one()

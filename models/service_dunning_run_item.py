@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from ..helpers.dunning import late_interest
+from ..helpers.dunning import item_charges
 
 
 class ServiceDunningRunItem(models.Model):
@@ -56,15 +56,12 @@ class ServiceDunningRunItem(models.Model):
             level = item.effective_level_id
             company = item.line_id.company_id
             chargeable = bool(level) and not item.is_charge
-            days = (item.line_id.run_id.date - item.interest_from).days if chargeable else 0
-            item.interest_days = max(days, 0) if chargeable and level.apply_interest else 0
-            item.interest_amount = (
-                late_interest(item.amount_residual, company.dunning_interest_rate, item.interest_days)
-                if item.interest_days
-                else 0.0
-            )
-            item.indemnity_amount = (
-                company.dunning_indemnity_amount
-                if chargeable and level.apply_indemnity and not item.move_id.dunning_indemnity_charged
-                else 0.0
+            item.interest_days, item.interest_amount, item.indemnity_amount = item_charges(
+                chargeable,
+                level.apply_interest,
+                level.apply_indemnity,
+                (item.line_id.run_id.date - item.interest_from).days if chargeable else 0,
+                item.amount_residual,
+                company.dunning_interest_rate,
+                0.0 if item.move_id.dunning_indemnity_charged else company.dunning_indemnity_amount,
             )

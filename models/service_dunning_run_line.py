@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..helpers.dunning import AGE_BUCKETS, age_bucket
+from ..helpers.dunning import AGE_BUCKETS, age_bucket, amount_segment
 
 
 class ServiceDunningRunLine(models.Model):
@@ -76,15 +76,12 @@ class ServiceDunningRunLine(models.Model):
             line.max_days_late = max(items.mapped("days_late"), default=0)
             line.age_bucket = age_bucket(line.max_days_late)
             line.amount_due = sum(items.mapped("amount_residual"))
-            if line.amount_due >= line.policy_id.amount_large:
-                line.amount_segment = "large"
-            elif line.amount_due >= line.policy_id.amount_medium:
-                line.amount_segment = "medium"
-            else:
-                line.amount_segment = "small"
+            line.amount_segment = amount_segment(
+                line.amount_due, line.policy_id.amount_medium, line.policy_id.amount_large
+            )
             line.interest_amount = sum(items.mapped("interest_amount"))
             line.indemnity_amount = sum(items.mapped("indemnity_amount"))
-            line.fee_amount = line.level_id._get_fee()[1] if line.level_id else 0.0
+            line.fee_amount = line.level_id._get_fee_amount() if line.level_id else 0.0
             line.charges_amount = line.fee_amount + line.interest_amount + line.indemnity_amount
             line.total_amount = line.amount_due + line.charges_amount
 
@@ -150,6 +147,13 @@ class ServiceDunningRunLine(models.Model):
             limit=1,
         )
         return journal.bank_account_id or self.company_id.partner_id.bank_ids[:1]
+
+    def _get_letter_bank_accounts(self):
+        """``{company: bank account}`` printed on the letters of these lines, one search per company."""
+        return {
+            company: self.filtered(lambda line, c=company: line.company_id == c)[:1]._get_letter_bank_account()
+            for company in self.company_id
+        }
 
     def _get_letter_payment_reference(self):
         """What the customer writes on his transfer: the invoices' payment references."""

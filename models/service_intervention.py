@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_datetime, format_time
 
+from odoo.addons.service_management.helpers.report import render_per_record
 from odoo.addons.service_management.models.service_contract_sla import PRIORITIES
 from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
 
@@ -692,18 +693,14 @@ class ServiceIntervention(models.Model):
     def _render_report_pdfs(self):
         """``{intervention: pdf bytes}``: one wkhtmltopdf call per customer language for the whole of ``self``,
         the resulting PDF split per intervention; an intervention the split could not isolate is rendered alone."""
-        report = self.env.ref("service_management.action_report_service_intervention")
+        # the customer's copy is a PDF whatever the context, under Odoo's tests too
+        report = self.env.ref("service_management.action_report_service_intervention").with_context(
+            force_report_rendering=True
+        )
         contents = {}
         for lang, interventions in self.grouped(lambda i: i.partner_id.lang or self.env.lang).items():
-            report_lang = report.with_context(lang=lang)
-            streams = report_lang._render_qweb_pdf_prepare_streams(report.report_name, {}, res_ids=interventions.ids)
-            for intervention in interventions:
-                stream = streams.get(intervention.id, {}).get("stream")
-                if not stream:
-                    stream = report_lang._render_qweb_pdf_prepare_streams(
-                        report.report_name, {}, res_ids=intervention.ids
-                    )[intervention.id]["stream"]
-                contents[intervention] = stream.getvalue()
+            pdfs, _format = render_per_record(report.with_context(lang=lang), interventions.ids)
+            contents.update({intervention: pdfs[intervention.id] for intervention in interventions})
         return contents
 
     def _get_report_filename(self):

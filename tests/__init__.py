@@ -44,6 +44,7 @@ from . import test_access_roles
 from . import test_deferred_revenue_period
 from . import test_dunning_order
 from . import test_dunning_execution
+from . import test_dunning_batches
 from . import test_intervention_access
 from . import test_equipment_access
 from . import test_payment_bounds
