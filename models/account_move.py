@@ -7,6 +7,19 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from odoo.addons.service_management.helpers import billing
+from odoo.addons.service_management.models.service_protected_fields_mixin import (
+    check_protected_fields,
+    with_code_write,
+)
+
+# what the service billing and its revenue recognition write on the invoices and entries they make
+BILLING_MOVE_FIELDS = (
+    "service_contract_id",
+    "service_billing",
+    "service_deferral_invoice_id",
+    "service_deferral_month",
+    "service_deferral_next_date",
+)
 
 
 class AccountMove(models.Model):
@@ -105,6 +118,16 @@ class AccountMove(models.Model):
         if not date_to or date_to == date_from:
             return start
         return self.env._("%(start)s to %(end)s", start=start, end=format_date(self.env, date_to))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, BILLING_MOVE_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_fields(self, vals, BILLING_MOVE_FIELDS)
+        return super().write(vals)
 
     def unlink(self):
         # posted invoices cannot be deleted: Odoo refuses them below, and their periods stay billed
@@ -287,7 +310,8 @@ class AccountMove(models.Model):
 
     @api.model
     def _service_create_from_plans(self, plans):
-        moves = self.create([plan["invoice_vals"] for plan in plans])
+        # the billing links each line to what it bills (intervention, contract line, period): nobody else does
+        moves = with_code_write(self).create([plan["invoice_vals"] for plan in plans]).with_env(self.env)
         period_vals = []
         to_post = self.browse()
         for plan, move in zip(plans, moves, strict=True):
@@ -343,7 +367,7 @@ class AccountMove(models.Model):
         for move in posted.filtered(lambda m: m.service_billing and not m.service_deferral_next_date):
             schedule = move._service_get_recognition_schedule()
             if schedule:
-                move.service_deferral_next_date = move._service_get_recognition_date(min(schedule))
+                with_code_write(move).service_deferral_next_date = move._service_get_recognition_date(min(schedule))
                 if move.service_deferral_next_date <= move.invoice_date:
                     served |= move
         # the months already served when the invoice is dated are revenue at once
@@ -428,10 +452,10 @@ class AccountMove(models.Model):
                 if (invoice.id, month) in existing:
                     continue
                 vals_list.append(invoice._service_prepare_recognition_vals(journal, month, schedule[month]))
-        entries = self.create(vals_list)
+        entries = with_code_write(self).create(vals_list).with_env(self.env)
         entries.action_post()
         for invoice, next_date in next_dates.items():
-            invoice.service_deferral_next_date = next_date
+            with_code_write(invoice).service_deferral_next_date = next_date
         return entries
 
     def _service_prepare_recognition_vals(self, journal, month, amounts):

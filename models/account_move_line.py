@@ -1,4 +1,14 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .service_protected_fields_mixin import check_protected_fields
+
+# what the service billing writes on the lines it invoices: which intervention or contract line, which period
+BILLING_LINE_FIELDS = (
+    "service_intervention_id",
+    "service_contract_line_id",
+    "service_period_start",
+    "service_period_end",
+)
 
 
 class AccountMoveLine(models.Model):
@@ -23,6 +33,16 @@ class AccountMoveLine(models.Model):
         copy=False,
         help="Where the deferred revenue of this line goes, month by month.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, BILLING_LINE_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_fields(self, vals, BILLING_LINE_FIELDS)
+        return super().write(vals)
 
     def init(self):
         # an intervention is invoiced once: its section line exists once on invoices that are not cancelled

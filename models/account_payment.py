@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .service_protected_fields_mixin import check_protected_fields
 
 COLLECTION_METHODS = [
     ("cash", "Cash"),
@@ -6,6 +8,14 @@ COLLECTION_METHODS = [
     ("card", "Card"),
     ("transfer", "Transfer"),
 ]
+# set by the collection on site (the intervention's Collect Payment) only
+COLLECTION_FIELDS = (
+    "service_intervention_id",
+    "service_collection_method",
+    "service_cheque_number",
+    "collected_by_id",
+    "service_credit_noted",
+)
 
 
 class AccountPayment(models.Model):
@@ -33,6 +43,16 @@ class AccountPayment(models.Model):
         copy=False,
         help="Its intervention had nothing to bill: the intervention says that the payment stays as a credit.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, COLLECTION_FIELDS)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_protected_fields(self, vals, COLLECTION_FIELDS)
+        return super().write(vals)
 
     def action_post(self):
         res = super().action_post()

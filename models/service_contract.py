@@ -4,7 +4,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.service_management.helpers import indexation, recurrence, rpc, text, wording
-from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
+from odoo.addons.service_management.models.service_protected_fields_mixin import (
+    PRICE_GROUPS,
+    check_protected_fields,
+    with_code_write,
+)
 
 RECURRENCE_UNITS = [
     ("daily", "Days"),
@@ -23,6 +27,16 @@ BILLING_RULES = [
 ]
 INVOICE_POLICIES = [("draft", "Draft for Review"), ("post_send", "Post and E-mail")]
 INDEXATION_METHODS = [("none", "None"), ("index", "Index Formula"), ("percentage", "Fixed Percentage")]
+# written by Terminate, the renewal job and the billing only
+CODE_FIELDS = (
+    "termination_reason_id",
+    "termination_date",
+    "termination_note",
+    "expiry_alert_done",
+    "notice_alert_done",
+    "billing_error",
+    "billing_error_date",
+)
 
 
 class ServiceContract(models.Model):
@@ -330,6 +344,8 @@ class ServiceContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, CODE_FIELDS)
         if not self.env.su and any(vals.get("state", "draft") != "draft" for vals in vals_list):
             raise UserError(self.env._("A contract starts as a draft; its status changes through its buttons only."))
         return super().create([text.clean_vals(vals, ("title", "deal_reference")) for vals in vals_list])
@@ -337,6 +353,7 @@ class ServiceContract(models.Model):
     def write(self, vals):
         if "state" in vals and not self.env.su:
             raise UserError(self.env._("The status of a contract changes through its buttons only."))
+        check_protected_fields(self, vals, ("name", *CODE_FIELDS))
         return super().write(text.clean_vals(vals, ("title", "deal_reference")))
 
     @api.ondelete(at_uninstall=False)
@@ -447,7 +464,7 @@ class ServiceContract(models.Model):
                         start=contract.date_start,
                     )
                 )
-        self.write(
+        with_code_write(self).write(
             {
                 "termination_reason_id": reason.id,
                 "termination_date": effective_date,
@@ -555,7 +572,7 @@ class ServiceContract(models.Model):
                 self.date_end + relativedelta(days=1), self.renewal_unit, self.renewal_value
             )
             old_end = self.date_end
-            self.write({"date_end": new_end, "expiry_alert_done": False, "notice_alert_done": False})
+            with_code_write(self).write({"date_end": new_end, "expiry_alert_done": False, "notice_alert_done": False})
             self._set_state("running")
             self.message_post(
                 body=self.env._(
@@ -571,7 +588,7 @@ class ServiceContract(models.Model):
         if self.state not in ("running", "expiring"):
             return
         if not self.expiry_alert_done and self.expiry_alert_date <= today:
-            self.expiry_alert_done = True
+            with_code_write(self).expiry_alert_done = True
             if self.state == "running" and not self.auto_renew:
                 self._set_state("expiring")
             self._alert_responsible(
@@ -580,7 +597,7 @@ class ServiceContract(models.Model):
                 self.date_end,
             )
         if self.auto_renew and not self.notice_alert_done and self.notice_alert_date <= today:
-            self.notice_alert_done = True
+            with_code_write(self).notice_alert_done = True
             self._set_state("expiring")
             self._alert_responsible(
                 "service_management.mail_template_service_contract_notice",
