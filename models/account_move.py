@@ -7,10 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from odoo.addons.service_management.helpers import billing
-from odoo.addons.service_management.models.service_protected_fields_mixin import (
-    check_protected_fields,
-    with_code_write,
-)
+from odoo.addons.service_management.models.service_protected_fields_mixin import with_code_write
 
 # what the service billing and its revenue recognition write on the invoices and entries they make
 BILLING_MOVE_FIELDS = (
@@ -23,7 +20,10 @@ BILLING_MOVE_FIELDS = (
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "service.protected.fields.mixin"]
+
+    _service_protected_fields = BILLING_MOVE_FIELDS
 
     service_contract_id = fields.Many2one("service.contract", index="btree_not_null", readonly=True, copy=False)
     service_billing = fields.Boolean(
@@ -118,16 +118,6 @@ class AccountMove(models.Model):
         if not date_to or date_to == date_from:
             return start
         return self.env._("%(start)s to %(end)s", start=start, end=format_date(self.env, date_to))
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_protected_fields(self, vals, BILLING_MOVE_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_protected_fields(self, vals, BILLING_MOVE_FIELDS)
-        return super().write(vals)
 
     def unlink(self):
         # posted invoices cannot be deleted: Odoo refuses them below, and their periods stay billed

@@ -1,6 +1,4 @@
-from odoo import api, fields, models
-
-from .service_protected_fields_mixin import check_protected_fields
+from odoo import fields, models
 
 # what the service billing writes on the lines it invoices: which intervention or contract line, which period
 BILLING_LINE_FIELDS = (
@@ -12,7 +10,10 @@ BILLING_LINE_FIELDS = (
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "service.protected.fields.mixin"]
+
+    _service_protected_fields = BILLING_LINE_FIELDS
 
     service_contract_line_id = fields.Many2one(
         "service.contract.line", string="Contract Line", index="btree_not_null", readonly=True, copy=False
@@ -33,16 +34,6 @@ class AccountMoveLine(models.Model):
         copy=False,
         help="Where the deferred revenue of this line goes, month by month.",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_protected_fields(self, vals, BILLING_LINE_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_protected_fields(self, vals, BILLING_LINE_FIELDS)
-        return super().write(vals)
 
     def init(self):
         # an intervention is invoiced once: its section line exists once on invoices that are not cancelled

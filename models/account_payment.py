@@ -1,6 +1,4 @@
-from odoo import api, fields, models
-
-from .service_protected_fields_mixin import check_protected_fields
+from odoo import fields, models
 
 COLLECTION_METHODS = [
     ("cash", "Cash"),
@@ -19,7 +17,10 @@ COLLECTION_FIELDS = (
 
 
 class AccountPayment(models.Model):
-    _inherit = "account.payment"
+    _name = "account.payment"
+    _inherit = ["account.payment", "service.protected.fields.mixin"]
+
+    _service_protected_fields = COLLECTION_FIELDS
 
     service_intervention_id = fields.Many2one(
         "service.intervention",
@@ -43,16 +44,6 @@ class AccountPayment(models.Model):
         copy=False,
         help="Its intervention had nothing to bill: the intervention says that the payment stays as a credit.",
     )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_protected_fields(self, vals, COLLECTION_FIELDS)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_protected_fields(self, vals, COLLECTION_FIELDS)
-        return super().write(vals)
 
     def action_post(self):
         res = super().action_post()

@@ -70,16 +70,20 @@ class ServiceContractAmendment(models.Model):
         if not change_vals:
             return self.browse()
         number = len(contract.with_context(active_test=False).amendment_ids) + 1
-        amendment = self._with_code_write().create(
-            {
-                "name": self.env._("%(contract)s-A%(number)02d", contract=contract.name, number=number),
-                "contract_id": contract.id,
-                "date": date,
-                "reason": reason,
-                "amendment_type": amendment_type,
-                "change_ids": [fields.Command.create(vals) for vals in change_vals],
-            }
-        ).with_env(self.env)
+        amendment = (
+            self._with_code_write()
+            .create(
+                {
+                    "name": self.env._("%(contract)s-A%(number)02d", contract=contract.name, number=number),
+                    "contract_id": contract.id,
+                    "date": date,
+                    "reason": reason,
+                    "amendment_type": amendment_type,
+                    "change_ids": [fields.Command.create(vals) for vals in change_vals],
+                }
+            )
+            .with_env(self.env)
+        )
         if date <= fields.Date.context_today(self):
             amendment._apply()
         contract.message_post(

@@ -81,10 +81,16 @@ class ServiceIntervention(models.Model):
     def _check_dispatcher(self):
         """The dispatcher warned of a late intervention is a dispatcher (or manager) working for its company:
         a dispatcher may take it over or hand it to a colleague, never to a technician or another company."""
+        if self.env.su:
+            return  # the application's own work (the preventive job, data): its default dispatcher stands
         group = self.env.ref("service_management.group_service_user")
         for intervention in self.filtered("dispatcher_id"):
             dispatcher = intervention.dispatcher_id.sudo()
-            if group not in dispatcher.groups_id or intervention.company_id not in dispatcher.company_ids:
+            if (
+                dispatcher._is_superuser()
+                or group not in dispatcher.groups_id
+                or intervention.company_id not in dispatcher.company_ids
+            ):
                 raise ValidationError(
                     self.env._(
                         "%(user)s is not a dispatcher of %(company)s and cannot follow %(name)s.",

@@ -87,7 +87,7 @@ class TestInterventionDoors(BillingCommon):
         self.assertEqual(self.intervention.dispatcher_id, self.manager, "a colleague takes it over")
         intervention.write({"dispatcher_id": self.dispatcher.id})
         self.assertEqual(self.intervention.dispatcher_id, self.dispatcher, "and gives it back")
-        for user in (self.technician, self.credit_controller, self.dispatcher_b):
+        for user in (self.technician, self.credit_controller, self.dispatcher_b, self.env.ref("base.user_root")):
             with self.subTest(user=user.login):
                 with self.assertRaisesMessage(ValidationError, "is not a dispatcher of"):
                     intervention.write({"dispatcher_id": user.id})

@@ -85,7 +85,9 @@ class TestDunningSecurity(DunningCommon):
         controller_b = new_company_user(
             self.env, "credit_b_exec", "service_management.group_service_credit_controller", company_b
         )
-        run_b = self.Run.with_user(controller_b).with_company(company_b).create({"date": self.day})
+        run_b = (
+            self.Run.with_user(controller_b).with_context(allowed_company_ids=company_b.ids).create({"date": self.day})
+        )
         run_b.action_compute()
         run_b.action_review()
         run_b.action_execute()
