@@ -295,7 +295,7 @@ class TestCollectionLinks(BillingCommon):
         for vals in (
             {"service_intervention_id": self.other.id},
             {"service_period_start": date(2026, 1, 1)},
-            {"service_contract_line_id": False},
+            {"service_period_end": date(2026, 1, 31)},
         ):
             with self.subTest(vals=vals):
                 with self.assertRaisesMessage(AccessError, "set by the application"):
