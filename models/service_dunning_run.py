@@ -702,7 +702,12 @@ class ServiceDunningRun(models.Model):
         if not runs:
             return
         run = runs[0]
-        run = run.with_user(run.executed_by_id or self.env.user).with_company(run.company_id)._with_code_write()
+        # the executor's rights in the run's company only, whatever companies the job was started from
+        run = (
+            run.with_user(run.executed_by_id or self.env.user)
+            .with_context(allowed_company_ids=run.company_id.ids)
+            ._with_code_write()
+        )
         try:
             with self.env.cr.savepoint():
                 done, remaining = run._execute_batch(batch_size)
