@@ -7,6 +7,23 @@ from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 
+def _sortings(*entries):
+    """The sort options of a portal list from ``(key, label, order)``, the first being the default."""
+    return {key: {"label": label, "order": order} for key, label, order in entries}
+
+
+def _inputs(*entries):
+    """The search fields of a portal list from ``(key, label, domain builder)``, the first being the default."""
+    return {key: {"input": key, "label": label, "domain": domain} for key, label, domain in entries}
+
+
+def _filters(all_label, *entries):
+    """The filters of a portal list from ``(key, label, domain)``, after *All*."""
+    return {"all": {"label": all_label, "domain": []}} | {
+        key: {"label": label, "domain": domain} for key, label, domain in entries
+    }
+
+
 class ServicePortal(CustomerPortal):
     """The customer's pages of the service: contracts, equipment, interventions, requests and the statement."""
 
@@ -91,31 +108,24 @@ class ServicePortal(CustomerPortal):
     @http.route(["/my/contracts", "/my/contracts/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_service_contracts(self, page=1, **kw):
         _ = request.env._
-        sortings = {
-            "date": {"label": _("Start Date"), "order": "date_start desc, id desc"},
-            "name": {"label": _("Reference"), "order": "name"},
-            "end": {"label": _("End Date"), "order": "date_end"},
-        }
-        inputs = {
-            "name": {
-                "input": "name",
-                "label": _("Search in Reference"),
-                "domain": lambda s: ["|", ("name", "ilike", s), ("title", "ilike", s)],
-            },
-            "site": {"input": "site", "label": _("Search in Sites"), "domain": lambda s: [("site_ids", "ilike", s)]},
-        }
-        filters = {
-            "all": {"label": _("All"), "domain": []},
-            "running": {"label": _("Running"), "domain": [("state", "in", ("running", "expiring"))]},
-            "closed": {"label": _("Ended"), "domain": [("state", "in", ("expired", "terminated", "cancelled"))]},
-        }
         return self._render_service_list(
             "service.contract",
             "/my/contracts",
             page,
-            sortings,
-            inputs,
-            filters,
+            _sortings(
+                ("date", _("Start Date"), "date_start desc, id desc"),
+                ("name", _("Reference"), "name"),
+                ("end", _("End Date"), "date_end"),
+            ),
+            _inputs(
+                ("name", _("Search in Reference"), lambda s: ["|", ("name", "ilike", s), ("title", "ilike", s)]),
+                ("site", _("Search in Sites"), lambda s: [("site_ids", "ilike", s)]),
+            ),
+            _filters(
+                _("All"),
+                ("running", _("Running"), [("state", "in", ("running", "expiring"))]),
+                ("closed", _("Ended"), [("state", "in", ("expired", "terminated", "cancelled"))]),
+            ),
             "service_management.portal_my_service_contracts",
             "contracts",
             kw,
@@ -149,31 +159,28 @@ class ServicePortal(CustomerPortal):
     @http.route(["/my/equipment", "/my/equipment/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_service_equipment_list(self, page=1, **kw):
         _ = request.env._
-        sortings = {
-            "name": {"label": _("Name"), "order": "name, id"},
-            "site": {"label": _("Site"), "order": "site_id, name"},
-            "warranty": {"label": _("Warranty End"), "order": "warranty_date_end desc, name"},
-        }
-        inputs = {
-            "name": {
-                "input": "name",
-                "label": _("Search in Name or Serial Number"),
-                "domain": lambda s: ["|", ("name", "ilike", s), ("serial_no", "ilike", s)],
-            },
-            "site": {"input": "site", "label": _("Search in Sites"), "domain": lambda s: [("site_id", "ilike", s)]},
-        }
-        filters = {
-            "all": {"label": _("All"), "domain": []},
-            "warranty": {"label": _("Under Warranty"), "domain": [("under_warranty", "=", True)]},
-            "out_of_order": {"label": _("Out of Order"), "domain": [("state", "=", "out_of_order")]},
-        }
         return self._render_service_list(
             "service.equipment",
             "/my/equipment",
             page,
-            sortings,
-            inputs,
-            filters,
+            _sortings(
+                ("name", _("Name"), "name, id"),
+                ("site", _("Site"), "site_id, name"),
+                ("warranty", _("Warranty End"), "warranty_date_end desc, name"),
+            ),
+            _inputs(
+                (
+                    "name",
+                    _("Search in Name or Serial Number"),
+                    lambda s: ["|", ("name", "ilike", s), ("serial_no", "ilike", s)],
+                ),
+                ("site", _("Search in Sites"), lambda s: [("site_id", "ilike", s)]),
+            ),
+            _filters(
+                _("All"),
+                ("warranty", _("Under Warranty"), [("under_warranty", "=", True)]),
+                ("out_of_order", _("Out of Order"), [("state", "=", "out_of_order")]),
+            ),
             "service_management.portal_my_service_equipment_list",
             "equipment_items",
             kw,
@@ -212,32 +219,25 @@ class ServicePortal(CustomerPortal):
     @http.route(["/my/interventions", "/my/interventions/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_service_interventions(self, page=1, **kw):
         _ = request.env._
-        sortings = {
-            "date": {"label": _("Newest"), "order": "call_date desc, id desc"},
-            "planned": {"label": _("Planned Date"), "order": "planned_start desc, id desc"},
-            "name": {"label": _("Reference"), "order": "name desc"},
-        }
-        inputs = {
-            "name": {"input": "name", "label": _("Search in Reference"), "domain": lambda s: [("name", "ilike", s)]},
-            "equipment": {
-                "input": "equipment",
-                "label": _("Search in Equipment"),
-                "domain": lambda s: [("equipment_id", "ilike", s)],
-            },
-        }
-        filters = {
-            "all": {"label": _("All"), "domain": []},
-            "open": {"label": _("In Progress"), "domain": [("state", "in", ("new", "planned", "in_progress"))]},
-            "done": {"label": _("Done"), "domain": [("state", "=", "done")]},
-            "to_sign": {"label": _("To Sign"), "domain": [("state", "=", "done"), ("signature", "=", False)]},
-        }
         return self._render_service_list(
             "service.intervention",
             "/my/interventions",
             page,
-            sortings,
-            inputs,
-            filters,
+            _sortings(
+                ("date", _("Newest"), "call_date desc, id desc"),
+                ("planned", _("Planned Date"), "planned_start desc, id desc"),
+                ("name", _("Reference"), "name desc"),
+            ),
+            _inputs(
+                ("name", _("Search in Reference"), lambda s: [("name", "ilike", s)]),
+                ("equipment", _("Search in Equipment"), lambda s: [("equipment_id", "ilike", s)]),
+            ),
+            _filters(
+                _("All"),
+                ("open", _("In Progress"), [("state", "in", ("new", "planned", "in_progress"))]),
+                ("done", _("Done"), [("state", "=", "done")]),
+                ("to_sign", _("To Sign"), [("state", "=", "done"), ("signature", "=", False)]),
+            ),
             "service_management.portal_my_service_interventions",
             "interventions",
             kw,

@@ -68,5 +68,4 @@ from . import service_kpi_contract
 from . import service_kpi_intervention
 from . import service_kpi_technician
 from . import service_kpi_receivable
-from . import res_users_home
 from . import service_forecast_board_report

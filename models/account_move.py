@@ -7,10 +7,23 @@ from odoo.exceptions import UserError
 from odoo.tools import format_date
 
 from odoo.addons.service_management.helpers import billing
+from odoo.addons.service_management.models.service_protected_fields_mixin import with_code_write
+
+# what the service billing and its revenue recognition write on the invoices and entries they make
+BILLING_MOVE_FIELDS = (
+    "service_contract_id",
+    "service_billing",
+    "service_deferral_invoice_id",
+    "service_deferral_month",
+    "service_deferral_next_date",
+)
 
 
 class AccountMove(models.Model):
-    _inherit = "account.move"
+    _name = "account.move"
+    _inherit = ["account.move", "service.protected.fields.mixin"]
+
+    _service_protected_fields = BILLING_MOVE_FIELDS
 
     service_contract_id = fields.Many2one("service.contract", index="btree_not_null", readonly=True, copy=False)
     service_billing = fields.Boolean(
@@ -299,12 +312,13 @@ class AccountMove(models.Model):
         """
         sending_data = self._service_get_sending_data()
         to_send = [(plan.get("policy") or plan["record"].invoice_policy) == "post_send" for plan in plans]
-        moves = self.create(
+        # the billing links each line to what it bills (intervention, contract line, period): nobody else does
+        moves = with_code_write(self).create(
             [
                 dict(plan["invoice_vals"], sending_data=sending_data) if send else plan["invoice_vals"]
                 for plan, send in zip(plans, to_send, strict=True)
             ]
-        )
+        ).with_env(self.env)
         period_vals = []
         to_post = self.browse()
         for plan, move, send in zip(plans, moves, to_send, strict=True):
@@ -360,7 +374,7 @@ class AccountMove(models.Model):
         for move in posted.filtered(lambda m: m.service_billing and not m.service_deferral_next_date):
             schedule = move._service_get_recognition_schedule()
             if schedule:
-                move.service_deferral_next_date = move._service_get_recognition_date(min(schedule))
+                with_code_write(move).service_deferral_next_date = move._service_get_recognition_date(min(schedule))
                 if move.service_deferral_next_date <= move.invoice_date:
                     served |= move
         # the months already served when the invoice is dated are revenue at once
@@ -445,10 +459,10 @@ class AccountMove(models.Model):
                 if (invoice.id, month) in existing:
                     continue
                 vals_list.append(invoice._service_prepare_recognition_vals(journal, month, schedule[month]))
-        entries = self.create(vals_list)
+        entries = with_code_write(self).create(vals_list).with_env(self.env)
         entries.action_post()
         for invoice, next_date in next_dates.items():
-            invoice.service_deferral_next_date = next_date
+            with_code_write(invoice).service_deferral_next_date = next_date
         return entries
 
     def _service_prepare_recognition_vals(self, journal, month, amounts):

@@ -1,8 +1,19 @@
 from odoo import fields, models
 
+# what the service billing writes on the lines it invoices: which intervention or contract line, which period
+BILLING_LINE_FIELDS = (
+    "service_intervention_id",
+    "service_contract_line_id",
+    "service_period_start",
+    "service_period_end",
+)
+
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "service.protected.fields.mixin"]
+
+    _service_protected_fields = BILLING_LINE_FIELDS
 
     service_contract_line_id = fields.Many2one(
         "service.contract.line", string="Contract Line", index="btree_not_null", readonly=True, copy=False

@@ -6,10 +6,21 @@ COLLECTION_METHODS = [
     ("card", "Card"),
     ("transfer", "Transfer"),
 ]
+# set by the collection on site (the intervention's Collect Payment) only
+COLLECTION_FIELDS = (
+    "service_intervention_id",
+    "service_collection_method",
+    "service_cheque_number",
+    "collected_by_id",
+    "service_credit_noted",
+)
 
 
 class AccountPayment(models.Model):
-    _inherit = "account.payment"
+    _name = "account.payment"
+    _inherit = ["account.payment", "service.protected.fields.mixin"]
+
+    _service_protected_fields = COLLECTION_FIELDS
 
     service_intervention_id = fields.Many2one(
         "service.intervention",

@@ -209,8 +209,10 @@ class ResPartner(models.Model):
     def _get_dunning_policy(self, company, default_policies=None):
         """The dunning policy of this customer for ``company``: its own when of that company, else the default."""
         self.ensure_one()
-        if self.dunning_policy_id and self.dunning_policy_id.company_id == company:
-            return self.dunning_policy_id
+        # sudo: a shared customer may carry the policy of another company, which this user does not read
+        own = self.sudo().dunning_policy_id
+        if own and own.company_id == company:
+            return own.sudo(self.env.su)
         if default_policies is None:
             default_policies = self.env["service.dunning.policy"]._get_default_policies(company)
         return default_policies.get(company, self.env["service.dunning.policy"])

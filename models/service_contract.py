@@ -5,7 +5,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.service_management.helpers import indexation, recurrence, rpc, text, wording
-from odoo.addons.service_management.models.service_protected_fields_mixin import PRICE_GROUPS
+from odoo.addons.service_management.models.service_protected_fields_mixin import (
+    PRICE_GROUPS,
+    check_protected_fields,
+    with_code_write,
+)
 
 RECURRENCE_UNITS = [
     ("daily", "Days"),
@@ -26,6 +30,16 @@ INVOICE_POLICIES = [("draft", "Draft for Review"), ("post_send", "Post and E-mai
 # what the renewal job changes and shows in the chatter with its notes
 TRACKED_RENEWAL_FIELDS = ("state", "date_end")
 INDEXATION_METHODS = [("none", "None"), ("index", "Index Formula"), ("percentage", "Fixed Percentage")]
+# written by Terminate, the renewal job and the billing only
+CODE_FIELDS = (
+    "termination_reason_id",
+    "termination_date",
+    "termination_note",
+    "expiry_alert_done",
+    "notice_alert_done",
+    "billing_error",
+    "billing_error_date",
+)
 
 
 class ServiceContract(models.Model):
@@ -333,6 +347,8 @@ class ServiceContract(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            check_protected_fields(self, vals, CODE_FIELDS)
         if not self.env.su and any(vals.get("state", "draft") != "draft" for vals in vals_list):
             raise UserError(self.env._("A contract starts as a draft; its status changes through its buttons only."))
         return super().create([text.clean_vals(vals, ("title", "deal_reference")) for vals in vals_list])
@@ -340,6 +356,7 @@ class ServiceContract(models.Model):
     def write(self, vals):
         if "state" in vals and not self.env.su:
             raise UserError(self.env._("The status of a contract changes through its buttons only."))
+        check_protected_fields(self, vals, ("name", *CODE_FIELDS))
         return super().write(text.clean_vals(vals, ("title", "deal_reference")))
 
     @api.ondelete(at_uninstall=False)
@@ -450,7 +467,7 @@ class ServiceContract(models.Model):
                         start=contract.date_start,
                     )
                 )
-        self.write(
+        with_code_write(self).write(
             {
                 "termination_reason_id": reason.id,
                 "termination_date": effective_date,
@@ -572,7 +589,9 @@ class ServiceContract(models.Model):
         to_expire = (self - to_renew).filtered(lambda c: c.date_end < today)
         notes = []
         for (old_end, new_end), contracts in to_renew.grouped(lambda c: (c.date_end, c._get_renewed_end())).items():
-            contracts.write({"date_end": new_end, "expiry_alert_done": False, "notice_alert_done": False})
+            with_code_write(contracts).write(
+                {"date_end": new_end, "expiry_alert_done": False, "notice_alert_done": False}
+            )
             note = self.env._("Renewed tacitly: the end date moves from %(old)s to %(new)s.", old=old_end, new=new_end)
             notes += [(contract, note) for contract in contracts]
         to_renew._set_state("running")
@@ -590,10 +609,10 @@ class ServiceContract(models.Model):
             lambda c: c.auto_renew and not c.notice_alert_done and c.notice_alert_date <= today
         )
         if expiry:
-            expiry.write({"expiry_alert_done": True})
+            with_code_write(expiry).write({"expiry_alert_done": True})
             expiry.filtered(lambda c: c.state == "running" and not c.auto_renew)._set_state("expiring")
         if notice:
-            notice.write({"notice_alert_done": True})
+            with_code_write(notice).write({"notice_alert_done": True})
             notice._set_state("expiring")
         expiry_alerts = {
             contract: (

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 class ServiceContractAmendment(models.Model):
     _name = "service.contract.amendment"
     _description = "Contract Amendment"
+    _inherit = ["service.protected.fields.mixin"]
     _order = "contract_id, date desc, id desc"
     _check_company_auto = True
 
@@ -26,6 +27,18 @@ class ServiceContractAmendment(models.Model):
         [("scheduled", "Scheduled"), ("applied", "Applied")], default="scheduled", required=True, readonly=True
     )
     change_ids = fields.One2many("service.contract.amendment.change", "amendment_id", string="Changes", readonly=True)
+
+    # numbered, dated and signed when recorded, applied by the application: never rewritten by hand
+    _service_protected_fields = (
+        "name",
+        "contract_id",
+        "date",
+        "user_id",
+        "amendment_type",
+        "reason",
+        "state",
+        "change_ids",
+    )
 
     _sql_constraints = [
         ("name_contract_uniq", "unique(contract_id, name)", "An amendment number is unique within its contract."),
@@ -57,15 +70,19 @@ class ServiceContractAmendment(models.Model):
         if not change_vals:
             return self.browse()
         number = len(contract.with_context(active_test=False).amendment_ids) + 1
-        amendment = self.create(
-            {
-                "name": self.env._("%(contract)s-A%(number)02d", contract=contract.name, number=number),
-                "contract_id": contract.id,
-                "date": date,
-                "reason": reason,
-                "amendment_type": amendment_type,
-                "change_ids": [fields.Command.create(vals) for vals in change_vals],
-            }
+        amendment = (
+            self._with_code_write()
+            .create(
+                {
+                    "name": self.env._("%(contract)s-A%(number)02d", contract=contract.name, number=number),
+                    "contract_id": contract.id,
+                    "date": date,
+                    "reason": reason,
+                    "amendment_type": amendment_type,
+                    "change_ids": [fields.Command.create(vals) for vals in change_vals],
+                }
+            )
+            .with_env(self.env)
         )
         if date <= fields.Date.context_today(self):
             amendment._apply()
@@ -84,7 +101,7 @@ class ServiceContractAmendment(models.Model):
         for amendment in self.filtered(lambda a: a.state == "scheduled").sorted("date"):
             for change in amendment.change_ids:
                 change.line_id.write({change.field_name: change._get_value(new=True, for_write=True)})
-            amendment.state = "applied"
+            amendment._with_code_write().state = "applied"
 
     @api.model
     def _cron_apply_amendments(self, batch_size=500):

@@ -5,7 +5,25 @@ from odoo.tools import float_compare
 class ServiceContractAmendmentChange(models.Model):
     _name = "service.contract.amendment.change"
     _description = "Contract Amendment Change"
+    _inherit = ["service.protected.fields.mixin"]
     _order = "date, id"
+
+    # the old and new values recorded with the amendment: never rewritten by hand
+    _service_protected_fields = (
+        "amendment_id",
+        "company_id",
+        "date",
+        "line_id",
+        "field_name",
+        "old_value",
+        "new_value",
+        "old_value_raw",
+        "new_value_raw",
+        "old_value_float",
+        "new_value_float",
+        "old_equipment_ids",
+        "new_equipment_ids",
+    )
 
     amendment_id = fields.Many2one("service.contract.amendment", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="amendment_id.company_id", store=True)

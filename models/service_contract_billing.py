@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
 
 from odoo.addons.service_management.helpers import billing
-from odoo.addons.service_management.models.service_protected_fields_mixin import BILLING_GROUPS
+from odoo.addons.service_management.models.service_protected_fields_mixin import BILLING_GROUPS, with_code_write
 
 _logger = logging.getLogger(__name__)
 
@@ -215,10 +215,10 @@ class ServiceContract(models.Model):
         now = fields.Datetime.now()
         for contract, message in errors.items():
             _logger.info("Billing of contract %s failed: %s", contract.name, message)
-            contract.write({"billing_error": message, "billing_error_date": now})
+            with_code_write(contract).write({"billing_error": message, "billing_error_date": now})
         cleared = self.filtered(lambda c: c.billing_error and c not in errors)
         if cleared:
-            cleared.write({"billing_error": False, "billing_error_date": False})
+            with_code_write(cleared).write({"billing_error": False, "billing_error_date": False})
 
     def _prepare_billing_plan(self, today, changes, cache=None):
         """What billing this contract on ``today`` creates: the invoice values and the periods it bills."""

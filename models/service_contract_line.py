@@ -22,8 +22,12 @@ AMENDABLE_FIELDS = (
 class ServiceContractLine(models.Model):
     _name = "service.contract.line"
     _description = "Service Contract Line"
+    _inherit = ["service.protected.fields.mixin"]
     _order = "contract_id, sequence, id"
     _check_company_auto = True
+
+    # how far the preventive job created the visits: moving it would skip or repeat visits
+    _service_protected_fields = ("preventive_planned_until",)
 
     contract_id = fields.Many2one("service.contract", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="contract_id.company_id", store=True, index=True, precompute=True)
@@ -293,8 +297,8 @@ class ServiceContractLine(models.Model):
                     for equipment in line.equipment_ids or [self.env["service.equipment"]]:
                         if (line.id, equipment.id, slot) not in existing:
                             vals_list.append(line._prepare_preventive_intervention_vals(slot, equipment))
-            Intervention.create(vals_list)
-            lines.write({"preventive_planned_until": horizon_end})
+            Intervention._with_code_write().create(vals_list)
+            lines._with_code_write().write({"preventive_planned_until": horizon_end})
             done += len(lines)
             remaining += self.search_count(domain)
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)

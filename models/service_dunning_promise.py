@@ -7,7 +7,7 @@ from odoo.exceptions import ValidationError
 class ServiceDunningPromise(models.Model):
     _name = "service.dunning.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "service.protected.fields.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -42,6 +42,9 @@ class ServiceDunningPromise(models.Model):
     )
     note = fields.Char()
 
+    # what was due when the promise was given, to tell whether it is kept: taken by the application
+    _service_protected_fields = ("residual_start",)
+
     _sql_constraints = [
         ("amount_positive", "CHECK(amount > 0)", "The promised amount must be positive."),
     ]
@@ -66,7 +69,7 @@ class ServiceDunningPromise(models.Model):
     def create(self, vals_list):
         promises = super().create(vals_list)
         for promise in promises:
-            promise.residual_start = promise._get_residual()
+            promise._with_code_write().residual_start = promise._get_residual()
         messages = {
             promise.partner_id.id: self.env._(
                 "Promise to pay %(amount)s by %(date)s: dunning paused.", amount=promise.amount, date=promise.date

@@ -82,9 +82,19 @@ def _insert_rows(model, rows):
 class ServiceDunningRun(models.Model):
     _name = "service.dunning.run"
     _description = "Dunning Run"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "service.protected.fields.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
+
+    # the execution's progress and letters: written by the execution only
+    _service_protected_fields = (
+        "executed_by_id",
+        "execution_date",
+        "execution_done_count",
+        "execution_total_count",
+        "letter_attachment_id",
+        "letter_batch_ids",
+    )
 
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     company_id = fields.Many2one(
@@ -174,6 +184,8 @@ class ServiceDunningRun(models.Model):
     def write(self, vals):
         if "state" in vals and not self.env.su:
             raise UserError(self.env._("The status of a dunning run changes through its buttons only."))
+        if "company_id" in vals and not self._is_code_write():
+            raise UserError(self.env._("A dunning run stays in the company it was made for."))
         return super().write(vals)
 
     def unlink(self):
@@ -916,7 +928,12 @@ class ServiceDunningRun(models.Model):
         if not self.env.cr.fetchone():
             return
         run = runs[0]
-        run = run.with_user(run.executed_by_id or self.env.user).with_company(run.company_id)
+        # the executor's rights in the run's company only, whatever companies the job was started from
+        run = (
+            run.with_user(run.executed_by_id or self.env.user)
+            .with_context(allowed_company_ids=run.company_id.ids)
+            ._with_code_write()
+        )
         try:
             with self.env.cr.savepoint():
                 done, remaining = run._execute_batch(batch_size)

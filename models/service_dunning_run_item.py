@@ -6,6 +6,7 @@ from ..helpers.dunning import item_charges
 class ServiceDunningRunItem(models.Model):
     _name = "service.dunning.run.item"
     _description = "Dunning Run Invoice"
+    _inherit = ["service.protected.fields.mixin"]
     _order = "line_id, days_late desc, id"
 
     line_id = fields.Many2one("service.dunning.run.line", required=True, ondelete="cascade", index=True)
@@ -34,6 +35,24 @@ class ServiceDunningRunItem(models.Model):
     interest_days = fields.Integer(compute="_compute_charges", store=True)
     interest_amount = fields.Monetary(string="Interest", compute="_compute_charges", store=True)
     indemnity_amount = fields.Monetary(string="Indemnity", compute="_compute_charges", store=True)
+
+    # what the run's computation found: nobody changes it by hand
+    _service_protected_fields = (
+        "line_id",
+        "move_id",
+        "date_due",
+        "days_late",
+        "amount_residual",
+        "previous_level_id",
+        "level_id",
+        "escalated",
+        "interest_from",
+        "is_charge",
+        "effective_level_id",
+        "interest_days",
+        "interest_amount",
+        "indemnity_amount",
+    )
 
     _sql_constraints = [
         ("line_move_unique", "UNIQUE(line_id, move_id)", "An invoice appears once per customer in a run."),

@@ -7,8 +7,12 @@ from ..helpers.dunning import AGE_BUCKETS, age_bucket, amount_segment
 class ServiceDunningRunLine(models.Model):
     _name = "service.dunning.run.line"
     _description = "Dunning Run Customer"
+    _inherit = ["service.protected.fields.mixin"]
     _order = "max_days_late desc, amount_due desc, id"
     _check_company_auto = True
+
+    # what the run's computation and execution write; the status changes through Exclude, Include and Postpone
+    _service_protected_fields = ("run_id", "proposed_level_id", "item_ids", "charge_move_id")
 
     run_id = fields.Many2one("service.dunning.run", required=True, ondelete="cascade", index=True)
     run_date = fields.Date(related="run_id.date", store=True, string="Run Date")
@@ -98,7 +102,15 @@ class ServiceDunningRunLine(models.Model):
                 for item in line.item_ids.sorted(lambda item: (-item.days_late, item.id))
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._is_code_write() and any(vals.get("state", "to_do") != "to_do" for vals in vals_list):
+            raise UserError(self.env._("A customer of a dunning run changes status through its buttons only."))
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "state" in vals and not self._is_code_write():
+            raise UserError(self.env._("A customer of a dunning run changes status through its buttons only."))
         if {"level_id", "state", "postpone_date"} & set(vals) and any(
             line.run_id.state in ("executing", "done") for line in self
         ):
@@ -112,11 +124,11 @@ class ServiceDunningRunLine(models.Model):
         return super().write({"state": "done"})
 
     def action_exclude(self):
-        self.write({"state": "excluded"})
+        self._with_code_write().write({"state": "excluded"})
         return True
 
     def action_include(self):
-        self.write({"state": "to_do", "postpone_date": False})
+        self._with_code_write().write({"state": "to_do", "postpone_date": False})
         return True
 
     def action_preview_letter(self):

@@ -8,6 +8,8 @@ from odoo.addons.service_management.helpers import text
 from odoo.addons.service_management.helpers import warranty as warranty_helper
 
 TEXT_FIELDS = ("name", "serial_no", "brand")
+# the status and its dates change through the Out of Order, In Service and Decommission buttons only
+STATUS_FIELDS = ("state", "out_of_order_date", "decommission_date")
 
 
 class ServiceEquipment(models.Model):
@@ -16,6 +18,9 @@ class ServiceEquipment(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "service.protected.fields.mixin"]
     _order = "partner_id, site_id, name, id"
     _check_company_auto = True
+
+    # the warranty status the daily job keeps current
+    _service_protected_fields = ("warranty_state", "warranty_date_start", "warranty_date_end")
 
     name = fields.Char(required=True, tracking=True)
     active = fields.Boolean(default=True)
@@ -67,11 +72,12 @@ class ServiceEquipment(models.Model):
         string="Status",
         required=True,
         default="in_service",
+        readonly=True,
         tracking=True,
         copy=False,
     )
-    out_of_order_date = fields.Date(string="Out of Order Since", copy=False, tracking=True)
-    decommission_date = fields.Date(string="Decommissioned On", copy=False, tracking=True)
+    out_of_order_date = fields.Date(string="Out of Order Since", readonly=True, copy=False, tracking=True)
+    decommission_date = fields.Date(string="Decommissioned On", readonly=True, copy=False, tracking=True)
     parent_id = fields.Many2one(
         "service.equipment",
         string="Parent Equipment",
@@ -292,6 +298,15 @@ class ServiceEquipment(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [self._clean_text_vals(vals) for vals in vals_list]
+        if not self._is_code_write():
+            for vals in vals_list:
+                # a new equipment is in service, the default; its status then changes through the buttons
+                if (
+                    vals.get("state", "in_service") != "in_service"
+                    or vals.get("out_of_order_date")
+                    or vals.get("decommission_date")
+                ):
+                    self._check_status_fields(vals)
         self._check_serial_no_free(
             [(vals.get("serial_no"), vals.get("company_id") or self.env.company.id, None) for vals in vals_list]
         )
@@ -301,6 +316,8 @@ class ServiceEquipment(models.Model):
         if self._is_technician_only():
             # a technician reports the status through its buttons and writes notes; the rest is the office's
             self._check_technician_fields(vals, ("note",))
+        if not self._is_code_write():
+            self._check_status_fields(vals)
         vals = self._clean_text_vals(vals)
         if "serial_no" in vals or "company_id" in vals:
             self._check_serial_no_free(
@@ -314,6 +331,18 @@ class ServiceEquipment(models.Model):
                 ]
             )
         return super().write(vals)
+
+    @api.model
+    def _check_status_fields(self, vals):
+        named = [name for name in STATUS_FIELDS if name in vals]
+        if named:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of an equipment change through its Out of Order, In Service and Decommission "
+                    "buttons only.",
+                    fields=self._describe_fields(named),
+                )
+            )
 
     @api.model
     def _check_serial_no_free(self, entries):
@@ -401,7 +430,7 @@ class ServiceEquipment(models.Model):
         if self._is_technician_only():
             raise AccessError(self.env._("Only a dispatcher may decommission an equipment."))
         self._check_not_decommissioned()
-        self.write({"state": "decommissioned", "decommission_date": fields.Date.context_today(self)})
+        self._with_code_write().write({"state": "decommissioned", "decommission_date": fields.Date.context_today(self)})
         return True
 
     def action_view_components(self):

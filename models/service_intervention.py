@@ -688,7 +688,7 @@ class ServiceIntervention(models.Model):
                 ),
                 attachment_ids=attachment_by_intervention[intervention.id].ids,
             )
-        self.write({"report_state": "sent"})
+        self._with_code_write().write({"report_state": "sent"})
 
     def _render_report_pdfs(self):
         """``{intervention: pdf bytes}``: one wkhtmltopdf call per customer language for the whole of ``self``,

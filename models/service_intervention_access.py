@@ -1,5 +1,6 @@
-from odoo import api, models
+from odoo import Command, api, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_datetime
 
 # what a technician writes on an intervention assigned to them; Start and Finish go through their buttons
 TECHNICIAN_FIELDS = (
@@ -31,7 +32,20 @@ PROTECTED_FIELDS = (
     "service_amount_invoiced",
     "service_amount_paid",
     "service_amount_unpaid",
+    # states and flags only the application's jobs and buttons set
+    "sla_late",
+    "sla_late_notified",
+    "report_state",
+    "coverage_reason_code",
+    "coverage_warranty_id",
+    "contract_line_id",
+    "preventive_slot",
+    "portal_requested",
+    "billing_error",
+    "billing_error_date",
 )
+# set by the Start and Finish buttons and the signature; a service manager may correct them, traced in the chatter
+DOOR_FIELDS = ("actual_start", "actual_end", "signed_on")
 
 
 class ServiceIntervention(models.Model):
@@ -63,9 +77,35 @@ class ServiceIntervention(models.Model):
                     )
                 )
 
+    @api.constrains("dispatcher_id", "company_id")
+    def _check_dispatcher(self):
+        """The dispatcher warned of a late intervention is a dispatcher (or manager) working for its company:
+        a dispatcher may take it over or hand it to a colleague, never to a technician or another company."""
+        if self.env.su:
+            return  # the application's own work (the preventive job, data): its default dispatcher stands
+        group = self.env.ref("service_management.group_service_user")
+        for intervention in self.filtered("dispatcher_id"):
+            dispatcher = intervention.dispatcher_id.sudo()
+            if (
+                dispatcher._is_superuser()
+                or group not in dispatcher.groups_id
+                or intervention.company_id not in dispatcher.company_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a dispatcher of %(company)s and cannot follow %(name)s.",
+                        user=dispatcher.name,
+                        company=intervention.company_id.name,
+                        name=intervention.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self._is_code_write():
+            for vals in vals_list:
+                self._check_door_fields(vals)
+                self._check_photos(vals.get("photo_ids"))
             states = set(
                 self.env["service.intervention.stage"]
                 .browse({vals["stage_id"] for vals in vals_list if vals.get("stage_id")})
@@ -84,9 +124,16 @@ class ServiceIntervention(models.Model):
             self._check_open_for_technician()
             self._check_technician_fields(vals, TECHNICIAN_FIELDS)
         self._check_partner_change(vals)
+        if "name" in vals:
+            raise AccessError(self.env._("The reference of an intervention is given by its numbering."))
+        self._check_photos(vals.get("photo_ids"))
+        corrections = self._check_door_fields(vals) and self._prepare_door_corrections(vals)
         if "stage_id" in vals:
-            return self._write_stage(vals)
-        return super().write(vals)
+            res = self._write_stage(vals)
+        else:
+            res = super().write(vals)
+        self._log_door_corrections(corrections)
+        return res
 
     def unlink(self):
         billed = self._get_billed()
@@ -163,6 +210,86 @@ class ServiceIntervention(models.Model):
                 self.env._(
                     "%(names)s is finished or cancelled: ask a dispatcher to reopen it.",
                     names=", ".join(closed.mapped("name")),
+                )
+            )
+
+    @api.model
+    def _check_door_fields(self, vals):
+        """Actual start and end and the signing time are set by Start, Finish and the signature; only a service
+        manager corrects them by hand. Returns whether ``vals`` names any of them."""
+        named = [name for name in DOOR_FIELDS if name in vals]
+        if named and not self.env.user.has_group("service_management.group_service_manager"):
+            raise AccessError(
+                self.env._(
+                    "%(fields)s of %(model)s are set by the Start and Finish buttons and the signature; "
+                    "only a service manager may correct them.",
+                    fields=self._describe_fields(named),
+                    model=self._description,
+                )
+            )
+        return bool(named)
+
+    def _prepare_door_corrections(self, vals):
+        """``{intervention: [(field, old value)]}`` of the times a manager is about to correct."""
+        return {
+            intervention: [(name, intervention[name]) for name in DOOR_FIELDS if name in vals] for intervention in self
+        }
+
+    def _log_door_corrections(self, corrections):
+        """Trace in the chatter, with the old and new values, the times a service manager corrected."""
+        for intervention, changes in (corrections or {}).items():
+            lines = [
+                self.env._(
+                    "%(field)s: %(old)s → %(new)s",
+                    field=self._describe_fields([name]),
+                    old=format_datetime(self.env, old) if old else "-",
+                    new=format_datetime(self.env, intervention[name]) if intervention[name] else "-",
+                )
+                for name, old in changes
+                if old != intervention[name]
+            ]
+            if lines:
+                intervention.message_post(
+                    body=self.env._(
+                        "Corrected by %(user)s: %(changes)s.", user=self.env.user.name, changes="; ".join(lines)
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+
+    def _check_photos(self, commands):
+        """A photo linked to an intervention is an attachment the user may read, of this intervention or of none
+        yet, and of its company: not a document of another record or company found by its id."""
+        if not commands or self._is_code_write():
+            return
+        ids = set()
+        for command in commands:
+            if isinstance(command, (list, tuple)) and command[0] == Command.LINK:
+                ids.add(command[1])
+            elif isinstance(command, (list, tuple)) and command[0] == Command.SET:
+                ids.update(command[2] or [])
+            elif isinstance(command, int):
+                ids.add(command)
+        new_ids = ids - set(self.sudo().photo_ids.ids)
+        if not new_ids:
+            return
+        attachments = self.env["ir.attachment"].browse(sorted(new_ids))
+        if len(attachments.sudo().exists()) != len(new_ids):
+            raise UserError(self.env._("A photo to link no longer exists."))
+        # the attachment rules of Odoo: the creator of an unattached file, else who reads its document
+        attachments.check("read")
+        companies = self.company_id or self.env.companies
+        foreign = attachments.sudo().filtered(
+            lambda a: (
+                (a.res_id and (a.res_model != self._name or a.res_id not in self.ids))
+                or (a.res_model and a.res_model != self._name)
+                or (a.company_id and a.company_id not in companies)
+            )
+        )
+        if foreign:
+            raise AccessError(
+                self.env._(
+                    "%(files)s belong to another document or company and cannot be linked as photos.",
+                    files=", ".join(foreign.mapped("name")),
                 )
             )
 

@@ -247,10 +247,10 @@ class ServiceIntervention(models.Model):
         moves = self.env["account.move"]._service_create_invoices(plans, errors)
         now = fields.Datetime.now()
         for interventions, message in errors.items():
-            interventions.write({"billing_error": message, "billing_error_date": now})
+            interventions._with_code_write().write({"billing_error": message, "billing_error_date": now})
         billed = moves.invoice_line_ids.service_intervention_id.filtered("billing_error")
         if billed:
-            billed.write({"billing_error": False, "billing_error_date": False})
+            billed._with_code_write().write({"billing_error": False, "billing_error_date": False})
         return moves
 
     def _prepare_billing_plan(self, today, rates, cache=None):

@@ -83,8 +83,12 @@ class ServiceIntervention(models.Model):
             raise ValidationError(self.env._("Please choose an urgency from the list."))
         photos = self._check_portal_request_photos(values.get("photos") or [])
         company = equipment.company_id or self._get_portal_request_company(customer, site)
-        intervention = self.with_company(company).create(
-            self._prepare_portal_request_vals(customer, equipment, site, company, values, description, priority)
+        intervention = (
+            self.with_company(company)
+            ._with_code_write()
+            .create(
+                self._prepare_portal_request_vals(customer, equipment, site, company, values, description, priority)
+            )
         )
         if photos:
             attachments = self.env["ir.attachment"].create(

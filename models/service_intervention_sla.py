@@ -133,7 +133,7 @@ class ServiceIntervention(models.Model):
                 }
             )
         self.env["mail.activity"].sudo().create(vals_list)
-        todo.sla_late_notified = True
+        todo._with_code_write().sla_late_notified = True
         return True
 
     def _get_sla_missed_deadline(self):

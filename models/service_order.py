@@ -7,9 +7,12 @@ from odoo.addons.service_management.helpers import text
 class ServiceOrder(models.Model):
     _name = "service.order"
     _description = "Service Order"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "service.protected.fields.mixin"]
     _order = "id desc"
     _check_company_auto = True
+
+    # whether all its visits are done, which lets the billing invoice it: computed only
+    _service_protected_fields = ("is_done",)
 
     name = fields.Char(required=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company, index=True)

@@ -64,3 +64,4 @@ from . import test_office_documents
 from . import test_home_action
 from . import test_field_screens
 from . import test_scheduled_job_batches
+from . import test_application_fields

@@ -9,6 +9,11 @@ from odoo.tools.pdf import PdfFileReader
 from odoo.addons.base.tests.common import BaseCommon
 
 
+def new_company_user(env, login, groups, company):
+    """A user of ``company`` only, with ``groups`` (comma-separated XML ids); the password is the login."""
+    return new_test_user(env, login=login, groups=groups, company_id=company.id, company_ids=[company.id])
+
+
 class ServiceCommon(BaseCommon):
     """Two companies, a customer with two sites, and one user per service role."""
 
@@ -38,22 +43,22 @@ class ServiceCommon(BaseCommon):
         cls.dispatcher = cls._create_service_user("dispatcher", "service_management.group_service_user")
         cls.manager = cls._create_service_user("manager", "service_management.group_service_manager")
         cls.credit_controller = cls._create_service_user("credit", "service_management.group_service_credit_controller")
-        cls.dispatcher_b = new_test_user(
-            cls.env,
-            login="dispatcher_b",
-            groups="service_management.group_service_user",
-            company_id=cls.company_b.id,
-            company_ids=[cls.company_b.id],
+        cls.dispatcher_b = new_company_user(
+            cls.env, "dispatcher_b", "service_management.group_service_user", cls.company_b
         )
 
     @classmethod
     def _create_service_user(cls, login, group):
-        return new_test_user(
-            cls.env,
-            login=login,
-            groups=group,
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
+        return new_company_user(cls.env, login, group, cls.company)
+
+    @classmethod
+    def _pay(cls, move, amount, payment_date):
+        """Register a payment of ``amount`` on the posted invoice ``move``, the way the Pay button does."""
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=move.ids)
+            .create({"amount": amount, "payment_date": payment_date})
+            ._create_payments()
         )
 
     @classmethod

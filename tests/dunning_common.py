@@ -1,9 +1,8 @@
 from datetime import date, timedelta
 
 from odoo import Command
-from odoo.tests import new_test_user
 
-from .common import ServiceCommon
+from .common import ServiceCommon, new_company_user
 
 
 class DunningCommon(ServiceCommon):
@@ -22,20 +21,10 @@ class DunningCommon(ServiceCommon):
             {"name": "Hôtel des Célestins", "is_company": True, "email": "direction@celestins.example.fr"}
         )
         cls.agency = cls.env["res.partner"].create({"name": "Agence de Recouvrement Test", "is_company": True})
-        cls.controller = new_test_user(
-            cls.env,
-            login="credit_rhone",
-            groups="service_management.group_service_credit_controller",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
+        cls.controller = new_company_user(
+            cls.env, "credit_rhone", "service_management.group_service_credit_controller", cls.company
         )
-        cls.salesperson = new_test_user(
-            cls.env,
-            login="sales_rhone",
-            groups="base.group_user",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
-        )
+        cls.salesperson = new_company_user(cls.env, "sales_rhone", "base.group_user", cls.company)
         cls.customer.user_id = cls.salesperson
 
         Account = cls.env["account.account"].with_company(cls.company)
@@ -151,15 +140,6 @@ class DunningCommon(ServiceCommon):
         )
         move.action_post()
         return move
-
-    @classmethod
-    def _pay(cls, move, amount, payment_date):
-        return (
-            cls.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=move.ids)
-            .create({"amount": amount, "payment_date": payment_date})
-            ._create_payments()
-        )
 
     def _run(self, day):
         return self.Run._get_or_create_run(self.company, day)

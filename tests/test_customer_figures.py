@@ -61,15 +61,6 @@ class TestCustomerFigures(ServiceCommon):
             move.action_post()
         return move
 
-    @classmethod
-    def _pay(cls, move, amount, payment_date):
-        return (
-            cls.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=move.ids)
-            .create({"amount": amount, "payment_date": payment_date})
-            ._create_payments()
-        )
-
     def test_figures_per_currency_never_added(self):
         figures = self.customer._get_service_receivable_figures()[self.customer.id]
         self.assertEqual(set(figures), {self.currency, self.other_currency})

@@ -1,6 +1,6 @@
 from datetime import date
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -88,3 +88,37 @@ class TestEquipmentAccess(ServiceCommon):
         self.assertEqual(
             (self.lift.serial_no, self.lift.site_id, self.lift.state), ("EQA-2", self.site_acacias, "decommissioned")
         )
+
+    @mute_logger("odoo.models")
+    def test_status_changes_through_its_buttons_only(self):
+        warranty_state = self.lift.warranty_state
+        for user in (self.dispatcher, self.manager):
+            lift = self.lift.with_user(user)
+            for vals in (
+                {"state": "out_of_order"},
+                {"state": "decommissioned", "decommission_date": date(2026, 1, 1)},
+                {"out_of_order_date": date(2026, 1, 1)},
+                {"decommission_date": date(2026, 1, 1)},
+            ):
+                with self.subTest(user=user.login, vals=vals):
+                    with self.assertRaisesMessage(UserError, "through its Out of Order, In Service and Decommission"):
+                        lift.write(vals)
+            with self.assertRaisesMessage(AccessError, "set by the application"):
+                lift.write({"warranty_state": "expired"})
+        Equipment = self.env["service.equipment"].with_user(self.dispatcher)
+        count = Equipment.search_count([])
+        for vals in ({"state": "decommissioned"}, {"out_of_order_date": date(2026, 1, 1)}):
+            with self.subTest(create=vals):
+                with self.assertRaisesMessage(UserError, "through its Out of Order, In Service and Decommission"):
+                    Equipment.create({"name": "Lift Z", "partner_id": self.customer.id, **vals})
+        self.assertEqual(Equipment.search_count([]), count)
+        self.assertEqual(self._snapshot()["state"], "in_service")
+        self.lift.invalidate_recordset()
+        self.assertEqual(self.lift.warranty_state, warranty_state)
+        new = Equipment.create({"name": "Lift Y", "partner_id": self.customer.id, "state": "in_service"})
+        self.assertEqual(new.state, "in_service", "a new equipment is in service")
+        lift = self.lift.with_user(self.dispatcher)
+        lift.action_set_out_of_order()
+        lift.action_set_in_service()
+        lift.action_decommission()
+        self.assertEqual((self.lift.state, self.lift.decommission_date), ("decommissioned", date.today()))

@@ -24,6 +24,15 @@ class TestHomeAction(HttpCase, ServiceCommon):
         self.technician.action_id = contracts.id
         self.assertEqual(self._home_action_after_login(self.technician), contracts.id)
 
+    def test_office_roles_land_on_their_queue(self):
+        runs = self.env.ref("service_management.service_dunning_run_action")
+        self.assertEqual(self._home_action_after_login(self.credit_controller), runs.id)
+        clerk = new_test_user(self.env, login="clerk_queue", groups="base.group_user,account.group_account_invoice")
+        review = self.env.ref("service_management.account_move_action_service_review")
+        self.assertEqual(self._home_action_after_login(clerk), review.id)
+        accountant = new_test_user(self.env, login="accountant_home", groups="account.group_account_manager")
+        self.assertFalse(self._home_action_after_login(accountant), "accountants keep Odoo's default")
+
     def test_other_users_keep_odoo_default(self):
         clerk = new_test_user(self.env, login="clerk_home", groups="base.group_user")
         self.assertFalse(self._home_action_after_login(clerk))

@@ -31,23 +31,23 @@ class TestBillingClerkScreens(BillingCommon):
 
     def test_office_roles_land_on_their_queue(self):
         review = self.env.ref("service_management.account_move_action_service_review")
-        self.assertEqual(self.clerk.action_id.id, review.id)
+        self.assertEqual(self.clerk._get_service_home_action(), review)
         self.assertEqual(
-            self.credit_controller.action_id.id, self.env.ref("service_management.service_dunning_run_action").id
+            self.credit_controller._get_service_home_action(),
+            self.env.ref("service_management.service_dunning_run_action"),
         )
-        self.assertFalse(self.technician.action_id, "technicians keep Odoo's default")
-        self.assertFalse(self.manager.action_id)
+        self.assertEqual(
+            self.technician._get_service_home_action(),
+            self.env.ref("service_management.service_intervention_action_my_day"),
+        )
         accountant = new_test_user(self.env, login="accountant_screens", groups="account.group_account_manager")
-        self.assertFalse(accountant.action_id, "accountants are not billing clerks")
-        # a user who becomes a billing clerk later gets the queue; a home action chosen by hand is kept
+        self.assertIsNone(accountant._get_service_home_action(), "accountants are not billing clerks")
+        # a user who becomes a billing clerk later gets the queue; nothing is written on the user
         user = new_test_user(self.env, login="later_clerk", groups="base.group_user")
-        self.assertFalse(user.action_id)
+        self.assertIsNone(user._get_service_home_action())
         user.write({"groups_id": [Command.link(self.env.ref("account.group_account_invoice").id)]})
-        self.assertEqual(user.action_id.id, review.id)
-        own = self.env.ref("account.action_move_out_invoice_type")
-        self.clerk.action_id = own.id
-        self.clerk.write({"groups_id": [Command.link(self.env.ref("base.group_partner_manager").id)]})
-        self.assertEqual(self.clerk.action_id.id, own.id)
+        self.assertEqual(user._get_service_home_action(), review)
+        self.assertFalse(user.action_id, "the user's own home action stays theirs to choose")
 
     def test_billing_clerk_sees_the_billing_menus(self):
         visible = self.env["ir.ui.menu"].with_user(self.clerk)._visible_menu_ids()

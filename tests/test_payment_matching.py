@@ -1,9 +1,11 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .billing_common import BillingCommon
+from .common import new_company_user
 
 
 @tagged("post_install", "-at_install")
@@ -225,3 +227,54 @@ class TestPaymentMatching(BillingCommon):
         self.assertEqual(invoice.amount_total, 96.0, "the valve at the contract currency's rate, taxes included")
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(self._aging(self.customer), 0.0)
+
+    def test_company_b_collects_bills_and_matches_without_touching_company_a(self):
+        company_b = self.company_b
+        self.env["account.chart.template"].try_loading("generic_coa", company=company_b, install_demo=False)
+        technician_b = new_company_user(
+            self.env, "tech_matching_b", "service_management.group_service_technician", company_b
+        )
+        clerk_b = new_company_user(self.env, "clerk_matching_b", "account.group_account_invoice", company_b)
+        invoice_a = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [fields.Command.create({"product_id": self.valve.id, "price_unit": 40.0})],
+            }
+        )
+        invoice_a.action_post()
+        residual_a = invoice_a.amount_residual
+        intervention = (
+            self.env["service.intervention"]
+            .with_company(company_b)
+            .create(
+                {
+                    "company_id": company_b.id,
+                    "partner_id": self.customer.id,
+                    "user_id": technician_b.id,
+                    "intervention_type": "corrective",
+                }
+            )
+        )
+        intervention.with_user(technician_b).action_start()
+        self.env["service.intervention.part"].create(
+            {"intervention_id": intervention.id, "product_id": self.valve.id, "quantity": 1, "price_unit": 40.0}
+        )
+        payment = self._collect(intervention, amount=30.0, user=self.dispatcher_b)
+        self.assertEqual(payment.company_id, company_b)
+        intervention.with_user(technician_b).action_done()
+        intervention.with_user(clerk_b).action_bill_now()
+        invoice_b = intervention.invoice_id
+        self.assertEqual(invoice_b.company_id, company_b)
+        if invoice_b.state == "draft":
+            invoice_b.with_user(clerk_b).action_post()
+        self.assertEqual(invoice_b.payment_state, "partial", "company B's payment pays company B's invoice")
+        self.assertEqual(invoice_b.amount_residual, invoice_b.amount_total - 30.0)
+        paid = payment.move_id.line_ids.matched_debit_ids.debit_move_id.move_id
+        self.assertEqual(paid, invoice_b, "and nothing else")
+        self.assertEqual(
+            (invoice_a.payment_state, invoice_a.amount_residual), ("not_paid", residual_a), "company A untouched"
+        )
+        self.assertFalse(invoice_a.line_ids.matched_credit_ids)
+        with self.assertRaises(AccessError):
+            invoice_a.with_user(clerk_b).read(["amount_residual"])

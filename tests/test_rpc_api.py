@@ -5,9 +5,9 @@ import xmlrpc.client
 from datetime import date, timedelta
 
 from odoo import Command, models
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import ServiceCommon
+from .common import ServiceCommon, new_company_user
 
 ADDON_MODULE = "odoo.addons.service_management."
 
@@ -75,19 +75,14 @@ class TestRpcApi(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
-        cls.controller = new_test_user(
-            cls.env,
-            login="rpc_credit",
-            groups="service_management.group_service_credit_controller",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
+        cls.controller = new_company_user(
+            cls.env, "rpc_credit", "service_management.group_service_credit_controller", cls.company
         )
-        cls.manager = new_test_user(
+        cls.manager = new_company_user(
             cls.env,
-            login="rpc_manager",
-            groups="service_management.group_service_manager,account.group_account_invoice",
-            company_id=cls.company.id,
-            company_ids=[cls.company.id],
+            "rpc_manager",
+            "service_management.group_service_manager,account.group_account_invoice",
+            cls.company,
         )
         cls.customer = cls.env["res.partner"].create({"name": "Client RPC", "is_company": True})
         cls.policy = cls.env["service.dunning.policy"].create(

@@ -52,15 +52,6 @@ class TestStatementCurrency(ServiceCommon):
         move.action_post()
         return move
 
-    @classmethod
-    def _pay(cls, move, amount, payment_date):
-        return (
-            cls.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=move.ids)
-            .create({"amount": amount, "payment_date": payment_date})
-            ._create_payments()
-        )
-
     def _html(self, partners):
         report = self.env.ref("service_management.action_report_service_customer_statement")
         html = report.with_user(self.credit_controller)._render_qweb_html(report.report_name, partners.ids)[0]
