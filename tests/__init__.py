@@ -63,3 +63,4 @@ from . import test_office_documents
 from . import test_home_action
 from . import test_field_screens
 from . import test_mobile_lists
+from . import test_demo_content
