@@ -91,3 +91,18 @@ class TestMobileLists(ServiceCommon):
         self.assertLessEqual(
             {"action_preview_letter", "action_exclude", "action_include"}, self._names(card, "button")
         )
+
+    def test_cards_read_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["service_management"], ["fr_FR"], overwrite=True)
+        expected = {
+            "account_move_view_kanban_service_review": ["Comptabiliser et envoyer"],
+            "service_intervention_view_kanban_to_bill": ["Facturer maintenant"],
+            "service_dunning_run_view_kanban": ["Clients :"],
+            "service_dunning_run_line_view_kanban": ["Lettre", "Exclure", "jours de retard"],
+        }
+        for view_xmlid, words in expected.items():
+            view = self.env.ref(f"service_management.{view_xmlid}")
+            arch = self.env[view.model].with_context(lang="fr_FR").get_views([(view.id, "kanban")])
+            for word in words:
+                self.assertIn(word, arch["views"]["kanban"]["arch"], view_xmlid)
