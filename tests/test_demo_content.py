@@ -28,9 +28,8 @@ class TestDemoContent(TransactionCase):
     def test_contract_titles_and_line_descriptions_are_french(self):
         contract = self._demo("service_contract_01_demo")
         self.assertEqual(contract.title, "Ascenseurs - tous risques, Résidence Les Tilleuls")
-        lift_line = contract.line_ids.filtered(
-            lambda line: line.product_id == self.env.ref("service_management.product_service_full_lift_maintenance_demo")
-        )
+        lift = self.env.ref("service_management.product_service_full_lift_maintenance_demo")
+        lift_line = contract.line_ids.filtered(lambda line: line.product_id == lift)
         self.assertTrue(lift_line.name.startswith("[SRV-LIFT-FULL] Maintenance ascenseur complète (annuelle)\n"))
         self.assertNotIn("Full cover", lift_line.name)
         # translatable names keep their English source and read French for French readers

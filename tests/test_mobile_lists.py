@@ -25,7 +25,7 @@ class TestMobileLists(ServiceCommon):
         `mobile_view_mode` among its views."""
         action = self.env["ir.actions.act_window"].with_user(user)._for_xml_id(xmlid)
         self.assertEqual(action["mobile_view_mode"], "kanban")
-        views = dict((mode, view_id) for view_id, mode in action["views"])
+        views = {mode: view_id for view_id, mode in action["views"]}
         self.assertIn("kanban", views, f"{xmlid} has cards for small screens")
         model = self.env[action["res_model"]].with_user(user)
         arch = model.get_views([(views["kanban"], "kanban")])["views"]["kanban"]["arch"]
