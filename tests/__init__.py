@@ -65,3 +65,5 @@ from . import test_home_action
 from . import test_field_screens
 from . import test_scheduled_job_batches
 from . import test_application_fields
+from . import test_mobile_lists
+from . import test_demo_content

@@ -211,6 +211,33 @@ class TestContractPdf(OfficePdfCase, BillingCommon):
         block = re.search(r'<div style="page-break-inside: avoid;">\s*<h5[^>]*>Service Levels</h5>', html)
         self.assertTrue(block, "the heading and its table never split over two pages")
 
+    def _service_levels_text(self, contract):
+        html = (
+            self.env.ref("service_management.action_report_service_contract")
+            ._render_qweb_html("service_management.report_service_contract", contract.ids)[0]
+            .decode()
+        )
+        table = re.search(r"Service Levels</h5>.*?</table>|Niveaux de service</h5>.*?</table>", html, re.S)
+        self.assertTrue(table, "the contract prints its service levels")
+        return " ".join(re.sub(r"<[^>]+>", " ", table.group(0)).split())
+
+    def test_service_levels_read_as_durations(self):
+        contract = self._contract(sla_response_hours=8.0, sla_resolution_hours=48.0)
+        self.env["service.contract.sla"].create(
+            {"contract_id": contract.id, "priority": "3", "response_hours": 1.5, "resolution_hours": 36.0}
+        )
+        text = self._service_levels_text(contract)
+        self.assertIn("Default 8 hours 2 days", text)
+        self.assertIn("1 hour 30 minutes 1 day 12 hours", text)
+        self.assertNotIn("08:00", text)
+        self.assertNotIn("48:00", text)
+        self._load_french()
+        self.customer.lang = "fr_FR"
+        text = self._service_levels_text(contract)
+        self.assertIn("8 heures 2 jours", text)
+        self.assertIn("1 heure 30 minutes 1 jour 12 heures", text)
+        self.assertNotIn("48:00", text)
+
 
 @tagged("post_install", "-at_install")
 class TestFacturXPdf(OfficePdfCase, BillingCommon):
