@@ -62,3 +62,4 @@ from . import test_office_billing_ui
 from . import test_office_documents
 from . import test_home_action
 from . import test_field_screens
+from . import test_intervention_screen_queries
