@@ -429,7 +429,9 @@ class ServiceIntervention(models.Model):
         history = {}
         for intervention in done:
             history.setdefault(intervention.equipment_id.id, []).append(intervention.id)
-        return {equipment_id: done.browse(ids).with_prefetch(done._prefetch_ids) for equipment_id, ids in history.items()}
+        return {
+            equipment_id: done.browse(ids).with_prefetch(done._prefetch_ids) for equipment_id, ids in history.items()
+        }
 
     @api.depends("payment_ids.amount", "payment_ids.state")
     def _compute_collected_amount(self):

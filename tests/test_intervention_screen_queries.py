@@ -96,3 +96,34 @@ class TestInterventionScreenQueries(ServiceCommon):
         new = self.interventions[0].copy()
         new.equipment_id = self._create_equipment(name="Unused lift")
         self.assertFalse(new.with_user(self.technician).equipment_history)
+
+    def _onchange(self, user, record, values, field_names):
+        specification = self._form_specification(user)
+        self.env.invalidate_all()
+        return record.with_user(user).onchange(values, field_names, specification)["value"]
+
+    def test_onchange_of_the_duration_leaves_the_history_alone(self):
+        intervention = self.interventions[0]
+        history = intervention.equipment_history
+        self.assertTrue(history)
+        field = intervention._fields["equipment_history"]
+        value = self._onchange(self.dispatcher, intervention, {"planned_duration": 3.0}, ["planned_duration"])
+        self.assertIn("planned_end", value, "the end moves with the duration")
+        self.assertNotIn("equipment_history", value)
+        self.assertFalse(self.env.cache.contains(intervention, field), "the history is not rendered for nothing")
+        self.assertEqual(intervention.equipment_history, history, "and still shown as before")
+
+    def test_onchange_of_the_equipment_shows_its_history(self):
+        intervention, other = self.interventions[:2]
+        done_on_other = self.env["service.intervention"].search(
+            [("equipment_id", "=", other.equipment_id.id), ("state", "=", "done")]
+        )
+        value = self._onchange(self.dispatcher, intervention, {"equipment_id": other.equipment_id.id}, ["equipment_id"])
+        self.assertIn(done_on_other.name, value["equipment_history"])
+
+    def test_onchange_removing_the_equipment_clears_its_history(self):
+        intervention = self.interventions[0]
+        self.assertTrue(intervention.equipment_history)
+        value = self._onchange(self.dispatcher, intervention, {"equipment_id": False}, ["equipment_id"])
+        self.assertIn("equipment_history", value, "a display field follows the change it depends on")
+        self.assertFalse(value["equipment_history"])
