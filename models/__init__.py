@@ -55,6 +55,7 @@ from . import service_intervention_billing
 from . import service_billing_control
 from . import service_intervention_receivable
 from . import service_intervention_access
+from . import service_intervention_display
 from . import service_intervention_payment
 from . import account_move_payment
 from . import service_contract_portal

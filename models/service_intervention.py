@@ -3,7 +3,7 @@ from urllib.parse import quote_plus
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_datetime, format_time
+from odoo.tools import SQL, format_date, format_datetime, format_time
 
 from odoo.addons.service_management.helpers.report import render_per_record
 from odoo.addons.service_management.models.service_contract_sla import PRIORITIES
@@ -372,16 +372,33 @@ class ServiceIntervention(models.Model):
     @api.depends("equipment_id")
     def _compute_equipment_history(self):
         history = self._get_equipment_history()
+        types = dict(self._fields["intervention_type"]._description_selection(self.env))
+        # one pass over all the shown interventions at once, so that their technicians are read together
+        rows = {
+            done.id: self._get_equipment_history_row(done, types)
+            for done in self.sudo().browse().union(*history.values())
+        }
         for intervention in self:
-            interventions = history.get(intervention.equipment_id.id, self.browse()) - intervention
+            shown = history.get(intervention.equipment_id.id, self.browse())
+            done_ids = [done_id for done_id in shown.ids if done_id != intervention._origin.id]
             intervention.equipment_history = (
                 self.env["ir.qweb"]._render(
                     "service_management.service_intervention_equipment_history",
-                    {"interventions": interventions[:5]},
+                    {"rows": [rows[done_id] for done_id in done_ids[:5]]},
                 )
-                if interventions
+                if done_ids
                 else False
             )
+
+    def _get_equipment_history_row(self, intervention, types):
+        """The texts of one line of the equipment history, formatted here rather than by one field widget per cell
+        (the history is shown on every opening of the form)."""
+        return {
+            "date": format_date(self.env, intervention.actual_end) if intervention.actual_end else "",
+            "name": intervention.name,
+            "type": types.get(intervention.intervention_type, ""),
+            "technician": intervention.user_id.display_name or "",
+        }
 
     def _get_equipment_history(self, limit=6):
         """``{equipment_id: interventions}``: the last ``limit`` done interventions of each equipment of ``self``,
@@ -412,9 +429,10 @@ class ServiceIntervention(models.Model):
         )
         history = {}
         for intervention in done:
-            history.setdefault(intervention.equipment_id.id, self.sudo().browse())
-            history[intervention.equipment_id.id] |= intervention
-        return history
+            history.setdefault(intervention.equipment_id.id, []).append(intervention.id)
+        return {
+            equipment_id: done.browse(ids).with_prefetch(done._prefetch_ids) for equipment_id, ids in history.items()
+        }
 
     @api.depends("payment_ids.amount", "payment_ids.state")
     def _compute_collected_amount(self):

@@ -120,13 +120,18 @@ class ServiceIntervention(models.Model):
             lunch = calendar._attendance_intervals_batch(span_start, span_end, resources=resources, tz=zone, lunch=True)
             leaves = calendar._leave_intervals_batch(span_start, span_end, resources=resources, tz=zone)
             hours = {}
+            leave_lists = {}
             for intervention, user, resource, start, end in group["items"]:
-                planned = Intervals([(start, end, Resource)])
-                on_leave = leaves[resource.id] & planned
+                if resource.id not in leave_lists:
+                    leave_lists[resource.id] = list(leaves[resource.id])
+                # the leaves overlapping the job, without building an interval set for each job
+                on_leave = [
+                    leave_records
+                    for leave_start, leave_stop, leave_records in leave_lists[resource.id]
+                    if leave_start < end and leave_stop > start
+                ]
                 if on_leave:
-                    reasons = {
-                        leave.name for _start, _stop, leave_records in on_leave for leave in leave_records if leave.name
-                    }
+                    reasons = {leave.name for leave_records in on_leave for leave in leave_records if leave.name}
                     warnings[intervention].append(
                         self.env._(
                             "%(technician)s is on leave (%(reason)s) during this intervention.",
@@ -327,7 +332,9 @@ class ServiceIntervention(models.Model):
         ]
 
     @api.model
-    def _prepare_dispatch_card(self, intervention, tz, type_labels, priority_labels):
+    def _prepare_dispatch_card(self, intervention, tz, type_labels, priority_labels, warnings=None):
+        """The card of ``intervention`` on the board; ``warnings`` (``{intervention: [warning, ...]}``, from
+        ``_get_planning_warnings`` over all the board's cards at once) spares computing them card by card."""
         start = end = False
         planned_start = intervention.planned_start
         if planned_start:
@@ -358,7 +365,11 @@ class ServiceIntervention(models.Model):
             "end_hour": end and round((end - start.replace(hour=0, minute=0, second=0)).total_seconds() / 3600, 2),
             "sla_deadline": self._format_dispatch_moment(deadline, tz) if deadline else "",
             "duration": intervention.planned_duration,
-            "warning": intervention.planning_warning or "",
+            "warning": (
+                "\n".join(warnings.get(intervention, ()))
+                if warnings is not None
+                else intervention.planning_warning or ""
+            ),
             "sla_breached": intervention.sla_breached,
             "sla_late": intervention.sla_late,
             "draggable": state in ("new", "planned"),
@@ -422,9 +433,11 @@ class ServiceIntervention(models.Model):
 
         type_labels = dict(self._fields["intervention_type"]._description_selection(self.env))
         priority_labels = dict(self._fields["priority"]._description_selection(self.env))
+        # the planning warnings of all the cards at once: each technician's hours are computed once for the week
+        warnings = (interventions | unplanned)._get_planning_warnings()
         cells = defaultdict(list)
         for intervention in interventions:
-            card = self._prepare_dispatch_card(intervention, tz, type_labels, priority_labels)
+            card = self._prepare_dispatch_card(intervention, tz, type_labels, priority_labels, warnings)
             day = max(card["day"], days[0].isoformat())
             cells[f"{intervention.user_id.id}_{day}"].append(card)
             for helper in intervention.helper_ids & technicians:
@@ -433,7 +446,7 @@ class ServiceIntervention(models.Model):
         unplanned_by_zone = defaultdict(list)
         for intervention in unplanned:
             unplanned_by_zone[intervention.zone_id].append(
-                self._prepare_dispatch_card(intervention, tz, type_labels, priority_labels)
+                self._prepare_dispatch_card(intervention, tz, type_labels, priority_labels, warnings)
             )
         zone_groups = [
             {

@@ -67,3 +67,4 @@ from . import test_scheduled_job_batches
 from . import test_application_fields
 from . import test_mobile_lists
 from . import test_demo_content
+from . import test_intervention_screen_queries
