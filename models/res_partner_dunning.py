@@ -284,9 +284,10 @@ class ResPartner(models.Model):
             count, avg_days, late_share, overdue, oldest = statistics.get(partner_id, (0, 0.0, 0.0, 0.0, 0))
             rows.append(
                 SQL(
-                    "(%s, %s, %s::numeric, %s::numeric, %s::numeric)",
+                    "(%s, %s::varchar, %s::numeric, %s::numeric, %s::numeric)",
                     partner_id,
-                    payer_grade(count, avg_days, late_share, oldest),
+                    # no grade yet is NULL, as a write of False stores it
+                    payer_grade(count, avg_days, late_share, oldest) or None,
                     float_round(avg_days, precision_digits=days_digits),
                     float_round(late_share * 100.0, precision_digits=share_digits),
                     float_round(overdue, precision_digits=overdue_digits),
