@@ -136,6 +136,25 @@ class TestRenewalBatches(QueryCountMixin, ServiceCommon):
             self.assertEqual(self._mails(contract).recipient_ids, contract.user_id.partner_id)
         self.assertFalse((renewed | expired).activity_ids, "renewals and expiries alert no one")
 
+    def test_alert_mails_are_those_of_the_template(self):
+        contracts = self._create_cases(3)
+        for xmlid, alerted in (
+            ("service_management.mail_template_service_contract_expiry", contracts[2::4]),
+            ("service_management.mail_template_service_contract_notice", contracts[3::4]),
+        ):
+            template = self.env.ref(xmlid).with_user(self.manager)
+            expected = template.send_mail_batch(alerted.ids, email_layout_xmlid="mail.mail_notification_light")
+            mails = alerted.with_user(self.manager)._send_template_mails(template, "mail.mail_notification_light")
+            self.assertEqual(len(mails), 3)
+            for fname in ("res_id", "model", "subject", "email_from", "reply_to", "body_html", "recipient_ids"):
+                self.assertEqual(mails.mapped(fname), expected.mapped(fname), fname)
+            self.assertEqual(set(mails.mapped("state")), {"outgoing"}, "queued for the mail queue")
+            for mail, odoo_mail in zip(mails, expected, strict=True):
+                self.assertIn(str(mail.body), odoo_mail.body_html, "the message holds the content of the e-mail")
+                self.assertNotIn("<html", str(mail.body), "without the layout")
+            self.assertIn(alerted[0].name, mails[0].body_html)
+            self.assertNotIn(alerted[1].name, mails[0].body_html, "each e-mail speaks of its own contract")
+
     def test_chatter_keeps_the_changes_with_the_notes(self):
         contracts = self._create_cases(1)
         renewed, expired, expiry_alert = contracts[0], contracts[1], contracts[2]
