@@ -1,8 +1,13 @@
+import uuid
+
+import psycopg2
 from dateutil.relativedelta import relativedelta
-from markupsafe import escape
+from lxml import etree, html
+from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import is_html_empty
 
 from odoo.addons.service_management.helpers import indexation, recurrence, rpc, text, wording
 from odoo.addons.service_management.models.service_protected_fields_mixin import (
@@ -29,6 +34,8 @@ BILLING_RULES = [
 INVOICE_POLICIES = [("draft", "Draft for Review"), ("post_send", "Post and E-mail")]
 # what the renewal job changes and shows in the chatter with its notes
 TRACKED_RENEWAL_FIELDS = ("state", "date_end")
+# what may stop the revision of one contract without stopping the others: a refused value or a duplicate
+REVISION_ERRORS = (UserError, psycopg2.IntegrityError)
 INDEXATION_METHODS = [("none", "None"), ("index", "Index Formula"), ("percentage", "Fixed Percentage")]
 # written by Terminate, the renewal job and the billing only
 CODE_FIELDS = (
@@ -567,7 +574,7 @@ class ServiceContract(models.Model):
         tracked = (*TRACKED_RENEWAL_FIELDS, "expiry_alert_done", "notice_alert_done")
         before = {contract.id: tuple(contract[fname] for fname in tracked) for contract in self}
         # the changes of status and end date are written without the per-record tracking messages and
-        # logged by ``_log_renewal_messages``, with the notes of the day, in one create
+        # logged by ``_log_notes_with_changes``, with the notes of the day, in one create
         contracts = self.with_context(mail_notrack=True)
         notes = contracts._renew_or_expire(today)
         notes += contracts._send_alerts(today)
@@ -575,7 +582,7 @@ class ServiceContract(models.Model):
             contract_id: dict(zip(TRACKED_RENEWAL_FIELDS, values, strict=False))
             for contract_id, values in before.items()
         }
-        self._log_renewal_messages(notes, initial_values)
+        self._log_notes_with_changes(notes, initial_values, TRACKED_RENEWAL_FIELDS)
         return sum(before[contract.id] != tuple(contract[fname] for fname in tracked) for contract in self)
 
     def _get_renewed_end(self):
@@ -663,11 +670,98 @@ class ServiceContract(models.Model):
         )
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if template:
-            template.send_mail_batch(self.ids, email_layout_xmlid="mail.mail_notification_light")
+            self._send_template_mails(template, "mail.mail_notification_light")
 
-    def _log_renewal_messages(self, notes, initial_values):
-        """Post the ``[(contract, note)]`` of the day as notes, the first of each contract with the changes of its
-        status and end date since ``initial_values`` (``{id: {field: value}}``): one create of the notes, one of
+    def _send_template_mails(self, template, layout_xmlid):
+        """Queue the e-mail of ``template`` for each contract, as ``send_mail_batch`` would, with its body
+        compiled once for all of them and the e-mails created in one create; return the ``mail.mail``.
+
+        The e-mails sent are Odoo's to the byte (recipients, subject, layout); their ``mail.message`` holds the
+        rendered content without the layout, as a chatter notification's message does."""
+        template._send_check_access(self.ids)
+        values_by_id = template._generate_template(
+            self.ids,
+            (
+                "attachment_ids",
+                "auto_delete",
+                "email_cc",
+                "email_from",
+                "email_to",
+                "mail_server_id",
+                "model",
+                "partner_to",
+                "reply_to",
+                "report_template_ids",
+                "res_id",
+                "scheduled_date",
+                "subject",
+            ),
+        )
+        bodies = {}
+        for lang_template, res_ids in template._classify_per_lang(self.ids).values():
+            bodies.update(self.browse(res_ids)._render_template_body(lang_template))
+        companies = self._mail_get_companies(default=self.env.company)
+        model = self.env["ir.model"]._get(self._name)
+        values_list = []
+        for contract in self:
+            values = values_by_id[contract.id]
+            values["recipient_ids"] = [fields.Command.link(pid) for pid in values.pop("partner_ids", None) or []]
+            values["attachment_ids"] = [fields.Command.link(aid) for aid in values.get("attachment_ids") or []]
+            values.pop("attachments", None)  # the alert templates print no report
+            if "email_from" in values and not values["email_from"]:
+                values.pop("email_from")
+            body = self.env["ir.qweb"]._render(
+                layout_xmlid,
+                {
+                    "message": self.env["mail.message"]
+                    .sudo()
+                    .new({"body": bodies[contract.id], "record_name": contract.display_name}),
+                    "subtype": self.env["mail.message.subtype"].sudo(),
+                    "model_description": model.display_name,
+                    "record": contract,
+                    "record_name": False,
+                    "subtitles": False,
+                    "company": companies.get(contract.id) or self.env.company,
+                    "email_add_signature": False,
+                    "signature": "",
+                    "website_url": "",
+                    "is_html_empty": is_html_empty,
+                },
+                minimal_qcontext=True,
+            )
+            values["body_html"] = self.env["mail.render.mixin"]._replace_local_links(body)
+            # the message of the e-mail keeps its content, as Odoo's notifications do, and not the whole layout:
+            # the ORM sanitizes an HTML body several times when creating it, the layout costing most
+            values["body"] = bodies[contract.id]
+            values_list.append(values)
+        return self.env["mail.mail"].sudo().create(values_list)
+
+    def _render_template_body(self, template):
+        """``{id: body}`` of ``template`` (one language) for these contracts, as ``_render_field("body_html")``
+        renders it, but with its QWeb compiled once: Odoo compiles a raw body again for each record."""
+        separator = f"<!--{uuid.uuid4().hex}-->"
+        body = html.fragment_fromstring(template.body_html or "", create_parent="div")
+        loop = etree.Element("t", {"t-foreach": "contracts", "t-as": "object"})
+        etree.SubElement(loop, "t", {"t-out": "separator"})
+        loop.append(body)
+        variables = dict(template._render_eval_context(), contracts=self, separator=Markup(separator))
+        options = {}
+        if (
+            not template._unrestricted_rendering
+            and not self.env.is_admin()
+            and not self.env.user.has_group("mail.group_mail_template_editor")
+        ):
+            options["raise_on_forbidden_code_for_model"] = self._name
+        rendered = self.env["ir.qweb"]._render(loop, variables, **options)
+        # each record's part is its body wrapped in the <div> added above, removed as Odoo does
+        results = {
+            contract.id: Markup(part[5:-6]) for contract, part in zip(self, rendered.split(separator)[1:], strict=True)
+        }
+        return template._render_template_postprocess(self._name, results)
+
+    def _log_notes_with_changes(self, notes, initial_values, tracked_fields):
+        """Post the ``[(contract, note)]`` as notes, the first of each contract with the changes of its
+        ``tracked_fields`` since ``initial_values`` (``{id: {field: value}}``): one create of the notes, one of
         their tracked values."""
         if not notes:
             return
@@ -691,7 +785,7 @@ class ServiceContract(models.Model):
             .sudo()
             .create([dict(base_values, res_id=contract.id, body=escape(note)) for contract, note in notes])
         )
-        fields_info = self.fields_get(list(TRACKED_RENEWAL_FIELDS), attributes=("string", "type", "selection"))
+        fields_info = self.fields_get(list(tracked_fields), attributes=("string", "type", "selection"))
         Tracking = self.env["mail.tracking.value"]
         tracking_vals = []
         tracked = set()
@@ -761,64 +855,118 @@ class ServiceContract(models.Model):
         value stops the whole revision with nothing changed.
         """
         revision_date = rpc.to_date(self.env, revision_date, self.env._("The revision date"))
-        revisions = [(contract, *contract._prepare_revision(revision_date)) for contract in self]
-        Amendment = self.env["service.contract.amendment"]
-        for contract, prices, index_value in revisions:
-            if index_value:
-                reason = self.env._(
-                    "Indexation: %(index)s %(new)s (base %(base)s)",
-                    index=contract.index_id.display_name,
-                    new=index_value,
-                    base=contract.index_base_value,
+        self._apply_revisions(
+            revision_date, [(contract, *contract._prepare_revision(revision_date)) for contract in self]
+        )
+        return True
+
+    def _get_revision_reason(self, index_value):
+        self.ensure_one()
+        if index_value:
+            return self.env._(
+                "Indexation: %(index)s %(new)s (base %(base)s)",
+                index=self.index_id.display_name,
+                new=index_value,
+                base=self.index_base_value,
+            )
+        return self.env._("Indexation: +%(percent)s %%", percent=self.indexation_percentage)
+
+    @api.model
+    def _apply_revisions(self, revision_date, revisions):
+        """Write the prepared ``[(contract, prices, index_value)]`` on ``revision_date``: the amendments in one
+        create, the next revision dates and base values by equal values, the notes (with the change of the next
+        revision date) in one create."""
+        contracts = self.browse([contract.id for contract, __, __ in revisions])
+        initial_values = {contract.id: {"next_revision_date": contract.next_revision_date} for contract in contracts}
+        amendments = self.env["service.contract.amendment"]._create_amendments(
+            revision_date,
+            [
+                (
+                    contract,
+                    {line: {"price_unit": price} for line, price in prices.items()},
+                    contract._get_revision_reason(index_value),
                 )
-            else:
-                reason = self.env._("Indexation: +%(percent)s %%", percent=contract.indexation_percentage)
-            changes = {line: {"price_unit": price} for line, price in prices.items()}
-            Amendment._create_amendment(contract, revision_date, changes, reason, amendment_type="indexation")
-            vals = {"next_revision_date": revision_date + relativedelta(years=1)}
+                for contract, prices, index_value in revisions
+            ],
+            amendment_type="indexation",
+        )
+        next_date = revision_date + relativedelta(years=1)
+        by_index_value = {}
+        for contract, __, index_value in revisions:
+            by_index_value.setdefault(index_value, []).append(contract.id)
+        for index_value, contract_ids in by_index_value.items():
+            vals = {"next_revision_date": next_date}
             if index_value:
                 vals["index_base_value"] = index_value
-            contract.write(vals)
-        return True
+            self.browse(contract_ids).with_context(mail_notrack=True).write(vals)
+        contracts._log_notes_with_changes(
+            [(amendment.contract_id, amendment._get_note()) for amendment in amendments],
+            initial_values,
+            ("next_revision_date",),
+        )
 
     @api.model
     def _get_revision_domain(self, today):
+        activity_type_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "service_management.mail_activity_type_revision_blocked"
+        )
         return [
             ("state", "in", ("running", "expiring")),
             ("indexation_method", "!=", "none"),
             ("next_revision_date", "<=", today),
+            # a contract blocked by a missing index value waits for its responsible
+            "!",
+            ("activity_ids.activity_type_id", "=", activity_type_id),
         ]
 
     @api.model
-    def _cron_revise_prices(self, batch_size=100):
+    def _cron_revise_prices(self, batch_size=500):
         """Revise the prices of contracts whose anniversary has come, in batches.
 
         A contract whose index value is missing is left as it is, with one
         activity for its responsible; the next runs retry it without a second activity.
+        A batch is written in one savepoint; should writing it fail, each contract is written in its own, so
+        that one contract never holds back the others.
         """
         today = fields.Date.context_today(self)
-        contracts = self.search(self._get_revision_domain(today), order="next_revision_date, id")
-        unblocked = contracts.filtered(lambda c: not c._has_revision_blocked_activity())
-        pending = unblocked[:batch_size]
-        done = 0
-        for contract in pending:
-            try:
-                with self.env.cr.savepoint():
-                    contract.revise_prices(contract.next_revision_date)
-                done += 1
-            except UserError as error:
-                contract.activity_schedule(
-                    "service_management.mail_activity_type_revision_blocked",
-                    summary=self.env._("Price revision blocked"),
-                    note=str(error),
-                    user_id=(contract.user_id or self.env.user).id,
-                )
-        self.env["ir.cron"]._notify_progress(done=done, remaining=len(unblocked) - len(pending))
-        return done
+        contracts = self.search(self._get_revision_domain(today), limit=batch_size, order="next_revision_date, id")
+        revisions, errors = contracts._prepare_revisions()
+        try:
+            with self.env.cr.savepoint():
+                for revision_date, date_revisions in revisions.items():
+                    self._apply_revisions(revision_date, date_revisions)
+        except REVISION_ERRORS:
+            for revision_date, date_revisions in revisions.items():
+                for revision in date_revisions:
+                    try:
+                        with self.env.cr.savepoint():
+                            self._apply_revisions(revision_date, [revision])
+                    except REVISION_ERRORS as error:
+                        errors[revision[0]] = error
+        for contract, error in errors.items():
+            contract.activity_schedule(
+                "service_management.mail_activity_type_revision_blocked",
+                summary=self.env._("Price revision blocked"),
+                note=str(error),
+                user_id=(contract.user_id or self.env.user).id,
+            )
+        # the blocked contracts count as processed: they leave the domain with their activity
+        remaining = self.search_count(self._get_revision_domain(today)) if contracts else 0
+        self.env["ir.cron"]._notify_progress(done=len(contracts), remaining=remaining)
+        return len(contracts) - len(errors)
 
-    def _has_revision_blocked_activity(self):
-        activity_type = self.env.ref("service_management.mail_activity_type_revision_blocked")
-        return bool(self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type))
+    def _prepare_revisions(self):
+        """Each contract's revision on its next revision date, by date, and the errors of those that cannot be
+        revised, by contract: nothing written."""
+        revisions, errors = {}, {}
+        for contract in self:
+            try:
+                prepared = contract._prepare_revision(contract.next_revision_date)
+            except UserError as error:
+                errors[contract] = error
+                continue
+            revisions.setdefault(contract.next_revision_date, []).append((contract, *prepared))
+        return revisions, errors
 
     # ------------------------------------------------------------------
     # Wording of the contract document

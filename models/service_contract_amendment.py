@@ -56,23 +56,31 @@ class ServiceContractAmendment(models.Model):
         :param changes: ``{line: {field_name: new_value}}``; unchanged values are left out
         :return: the amendment, or an empty recordset when nothing changes
         """
-        change_vals = []
-        for line, values in changes.items():
-            for fname, new_value in values.items():
-                old_value = line[fname]
-                if self.env["service.contract.amendment.change"]._same_value(line, fname, old_value, new_value):
-                    continue
-                change_vals.append(
-                    self.env["service.contract.amendment.change"]._prepare_change_vals(
-                        line, fname, old_value, new_value
-                    )
-                )
-        if not change_vals:
-            return self.browse()
-        number = len(contract.with_context(active_test=False).amendment_ids) + 1
-        amendment = (
-            self._with_code_write()
-            .create(
+        amendment = self._create_amendments(date, [(contract, changes, reason)], amendment_type=amendment_type)
+        if amendment:
+            contract.message_post(body=amendment._get_note())
+        return amendment
+
+    @api.model
+    def _create_amendments(self, date, revisions, amendment_type="change"):
+        """Record the amendments ``[(contract, changes, reason)]`` effective on ``date`` in one create and apply
+        those due; a contract whose changes change nothing gets none. Nothing is posted: see ``_get_note``.
+
+        :return: the amendments, in the order of ``revisions``
+        """
+        Change = self.env["service.contract.amendment.change"]
+        vals_list = []
+        for contract, changes, reason in revisions:
+            change_vals = [
+                Change._prepare_change_vals(line, fname, line[fname], new_value)
+                for line, values in changes.items()
+                for fname, new_value in values.items()
+                if not Change._same_value(line, fname, line[fname], new_value)
+            ]
+            if not change_vals:
+                continue
+            number = len(contract.with_context(active_test=False).amendment_ids) + 1
+            vals_list.append(
                 {
                     "name": self.env._("%(contract)s-A%(number)02d", contract=contract.name, number=number),
                     "contract_id": contract.id,
@@ -82,26 +90,28 @@ class ServiceContractAmendment(models.Model):
                     "change_ids": [fields.Command.create(vals) for vals in change_vals],
                 }
             )
-            .with_env(self.env)
-        )
+        amendments = self._with_code_write().create(vals_list).with_env(self.env)
         if date <= fields.Date.context_today(self):
-            amendment._apply()
-        contract.message_post(
-            body=self.env._(
-                "Amendment %(number)s effective on %(date)s: %(reason)s",
-                number=amendment.name,
-                date=date,
-                reason=reason or "",
-            )
+            amendments._apply()
+        return amendments
+
+    def _get_note(self):
+        """The chatter note of this amendment on its contract."""
+        self.ensure_one()
+        return self.env._(
+            "Amendment %(number)s effective on %(date)s: %(reason)s",
+            number=self.name,
+            date=self.date,
+            reason=self.reason or "",
         )
-        return amendment
 
     def _apply(self):
         """Write the new values of scheduled amendments onto the contract lines."""
-        for amendment in self.filtered(lambda a: a.state == "scheduled").sorted("date"):
+        scheduled = self.filtered(lambda a: a.state == "scheduled").sorted("date")
+        for amendment in scheduled:
             for change in amendment.change_ids:
                 change.line_id.write({change.field_name: change._get_value(new=True, for_write=True)})
-            amendment._with_code_write().state = "applied"
+        scheduled._with_code_write().state = "applied"
 
     @api.model
     def _cron_apply_amendments(self, batch_size=500):

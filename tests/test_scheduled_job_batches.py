@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import ServiceCommon
 from .dunning_common import DunningCommon
@@ -136,6 +137,25 @@ class TestRenewalBatches(QueryCountMixin, ServiceCommon):
             self.assertEqual(self._mails(contract).recipient_ids, contract.user_id.partner_id)
         self.assertFalse((renewed | expired).activity_ids, "renewals and expiries alert no one")
 
+    def test_alert_mails_are_those_of_the_template(self):
+        contracts = self._create_cases(3)
+        for xmlid, alerted in (
+            ("service_management.mail_template_service_contract_expiry", contracts[2::4]),
+            ("service_management.mail_template_service_contract_notice", contracts[3::4]),
+        ):
+            template = self.env.ref(xmlid).with_user(self.manager)
+            expected = template.send_mail_batch(alerted.ids, email_layout_xmlid="mail.mail_notification_light")
+            mails = alerted.with_user(self.manager)._send_template_mails(template, "mail.mail_notification_light")
+            self.assertEqual(len(mails), 3)
+            for fname in ("res_id", "model", "subject", "email_from", "reply_to", "body_html", "recipient_ids"):
+                self.assertEqual(mails.mapped(fname), expected.mapped(fname), fname)
+            self.assertEqual(set(mails.mapped("state")), {"outgoing"}, "queued for the mail queue")
+            for mail, odoo_mail in zip(mails, expected, strict=True):
+                self.assertIn(str(mail.body), odoo_mail.body_html, "the message holds the content of the e-mail")
+                self.assertNotIn("<html", str(mail.body), "without the layout")
+            self.assertIn(alerted[0].name, mails[0].body_html)
+            self.assertNotIn(alerted[1].name, mails[0].body_html, "each e-mail speaks of its own contract")
+
     def test_chatter_keeps_the_changes_with_the_notes(self):
         contracts = self._create_cases(1)
         renewed, expired, expiry_alert = contracts[0], contracts[1], contracts[2]
@@ -232,3 +252,81 @@ class TestPreventiveBatches(QueryCountMixin, ServiceCommon):
         )
         self.assertEqual(other.mapped("name")[0].rsplit("/", 1)[1], "00001", "company B counts on its own")
         self.assertEqual(set(batch.stage_id.mapped("state")), {"new"})
+
+
+@tagged("post_install", "-at_install")
+class TestRevisionBatches(QueryCountMixin, ServiceCommon):
+    """The price revision job revises a batch of contracts with the queries of one, one contract failing alone."""
+
+    RUN_DATE = "2026-01-05"
+
+    def _create_due(self, count, user=None):
+        """``count`` contracts revised by 2.5 % on 2026-01-01, with two lines each."""
+        contracts = self.env["service.contract"].browse()
+        for __ in range(count):
+            contracts |= self._create_contract(
+                date_start=date(2025, 1, 1),
+                indexation_method="percentage",
+                indexation_percentage=2.5,
+                user_id=(user or self.manager).id,
+                lines=[
+                    fields.Command.create({"product_id": self.service_product.id, "price_unit": 1000.0}),
+                    fields.Command.create({"product_id": self.service_product.id, "price_unit": 200.0}),
+                ],
+            )
+        contracts.action_start()
+        return contracts
+
+    def _run(self):
+        Contract = self.env["service.contract"]
+        with freeze_time(self.RUN_DATE):
+            while Contract._cron_revise_prices():
+                pass
+
+    def test_queries_do_not_grow_with_the_contracts(self):
+        self._create_due(1)
+        self._run()
+        small = self._create_due(2)
+        small_queries = self._count_queries(self._run)
+        large = self._create_due(6)
+        large_queries = self._count_queries(self._run)
+        self.assertEqual(small_queries, large_queries, "6 contracts are revised with the queries of 2")
+        for contract in small | large:
+            self.assertEqual(contract.line_ids.mapped("price_unit"), [1025.0, 205.0])
+            self.assertEqual(contract.next_revision_date, date(2027, 1, 1))
+            amendment = contract.amendment_ids
+            self.assertEqual((amendment.name, amendment.state), (f"{contract.name}-A01", "applied"))
+            note = contract.message_ids.filtered(lambda m, name=amendment.name: name in str(m.body))
+            self.assertEqual(len(note), 1, "one note per contract")
+            self.assertEqual(note.tracking_value_ids.field_id.name, "next_revision_date")
+
+    def test_a_failing_contract_does_not_hold_back_the_batch(self):
+        first, failing, last = self._create_due(3, user=self.dispatcher)
+        # an amendment numbered by hand takes the number the revision would give
+        self.env["service.contract.amendment"].create(
+            {"name": f"{failing.name}-A02", "contract_id": failing.id, "date": date(2025, 6, 1)}
+        )
+        with mute_logger("odoo.sql_db"):
+            self._run()
+        for contract in first | last:
+            self.assertEqual(contract.line_ids.mapped("price_unit"), [1025.0, 205.0])
+            self.assertEqual(len(contract.amendment_ids), 1)
+            self.assertEqual(len(contract.message_ids.filtered(lambda m: "-A01 effective" in str(m.body))), 1)
+            self.assertFalse(contract.activity_ids)
+        self.assertEqual(failing.line_ids.mapped("price_unit"), [1000.0, 200.0], "nothing half-written")
+        self.assertEqual(len(failing.amendment_ids), 1)
+        self.assertEqual(failing.next_revision_date, date(2026, 1, 1))
+        self.assertEqual(failing.activity_ids.user_id, self.dispatcher, "its responsible is told, once")
+        self._run()
+        self.assertEqual(len(failing.activity_ids), 1, "the next runs leave it to its responsible")
+
+    def test_revision_through_the_wizard_as_a_manager(self):
+        contracts = self._create_due(2)
+        wizard = (
+            self.env["service.contract.revise.wizard"]
+            .with_user(self.manager)
+            .create({"contract_ids": [fields.Command.set(contracts.ids)], "date": date(2026, 1, 1)})
+        )
+        wizard.action_revise()
+        self.assertEqual(contracts.line_ids.mapped("price_unit"), [1025.0, 205.0] * 2)
+        self.assertEqual(contracts.amendment_ids.mapped("name"), [f"{c.name}-A01" for c in contracts])

@@ -1,4 +1,4 @@
-"""Benchmark of the daily jobs: payer score, contract renewals and alerts, preventive generation.
+"""Benchmark of the daily jobs: payer score, contract renewals and alerts, preventive generation, price revision.
 
 ``bench(env, scale)`` writes customers with five years of settled and open invoices, and running
 contracts with one preventive line and one equipment each, straight into the tables with set-based
@@ -21,7 +21,7 @@ from datetime import date, timedelta
 # (customers scored, contracts renewed and alerted, contract lines planned)
 SIZES = {"small": (1200, 1000, 1000), "full": (12000, 10000, 10000)}
 INVOICES_PER_CUSTOMER = 10  # five years of half-yearly invoices
-TARGETS = {"payer": 10.0, "renewal": 60.0, "preventive": 60.0}
+TARGETS = {"payer": 10.0, "renewal": 60.0, "preventive": 60.0, "revision": 60.0}
 
 
 def _company(env):
@@ -194,6 +194,45 @@ def _timed(env, function):
     return result, time.perf_counter() - started, time.process_time() - cpu, env.cr.sql_log_count - queries
 
 
+def _bench_revision(env, contracts):
+    """Make the contracts due for a revision today, by 2.5 % (one in a hundred by an index with no value, which
+    blocks it), run the revision job; return its line."""
+    cr = env.cr
+    index = env["service.index"].create({"name": "Bench jobs index", "code": "BJOBS"})
+    cr.execute(
+        """
+        UPDATE service_contract
+           SET state = 'running', next_revision_date = %(today)s,
+               indexation_method = CASE WHEN id %% 100 = 0 THEN 'index' ELSE 'percentage' END,
+               indexation_percentage = 2.5, index_id = CASE WHEN id %% 100 = 0 THEN %(index)s END,
+               index_base_value = 100, index_fixed_part = 0.15, index_variable_part = 0.85
+         WHERE id = ANY(%(ids)s)
+        """,
+        {"today": date.today(), "index": index.id, "ids": contracts.ids},
+    )
+    cr.execute("ANALYZE service_contract")
+    env.invalidate_all()
+    calls, seconds, cpu, queries = _timed(
+        env, lambda: _run_cron(env, "service_management.ir_cron_service_contract_revision")
+    )
+    revised = env["service.contract"].search_count(
+        [("id", "in", contracts.ids), ("next_revision_date", ">", date.today())]
+    )
+    amendments = env["service.contract.amendment"].search_count([("contract_id", "in", contracts.ids)])
+    blocked = env["mail.activity"].search_count(
+        [
+            ("res_model", "=", "service.contract"),
+            ("res_id", "in", contracts.ids),
+            ("activity_type_id", "=", env.ref("service_management.mail_activity_type_revision_blocked").id),
+        ]
+    )
+    return (
+        f"price revision: {len(contracts)} contracts -> {revised} revised ({amendments} amendments), "
+        f"{blocked} blocked by a missing index value in {seconds:.1f} s (target < {TARGETS['revision']:.0f} s; "
+        f"Python {cpu:.1f} s); {calls} batches, {queries} queries"
+    )
+
+
 def bench(env, scale):
     """Build ``scale``'s customers and contracts, time the three jobs, roll back; return the printed lines."""
     customer_count, contract_count, line_count = SIZES.get(scale, SIZES["small"])
@@ -253,6 +292,7 @@ def bench(env, scale):
             f"Python {cpu:.1f} s); "
             f"{calls} batches, {queries} queries"
         )
+        lines.append(_bench_revision(env, contracts))
         lines.append(f"jobs: building the data took {build:.1f} s (not measured)")
     finally:
         savepoint.close(rollback=True)
