@@ -1,4 +1,3 @@
-import base64
 from collections import defaultdict
 from datetime import timedelta
 from typing import NamedTuple
@@ -8,11 +7,10 @@ from markupsafe import Markup, escape
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, format_datetime
-from odoo.tools.pdf import merge_pdf
 
 from ..helpers import rpc
 from ..helpers.dunning import age_bucket, amount_segment, item_charges, level_index, next_level_index
-from ..helpers.report import render_per_record, report_filename
+from ..helpers.report import join_documents, render_batch, report_filename
 
 # Charges are payable 30 days after the letter (the French default payment period).
 CHARGE_PAYMENT_DAYS = 30
@@ -575,9 +573,10 @@ class ServiceDunningRun(models.Model):
         with_letter = printed | emailed.filtered(
             lambda line: line.partner_id.email and letter_report in line.level_id.mail_template_id.report_template_ids
         )
-        letters = self._print_reports(letter_report, lines & with_letter)
+        letters, letters_file = self._render_reports(letter_report, lines & with_letter)
         self._send_emails(emailed, letters)
-        self._print_letters(printed, letters)
+        # the rendered PDF is the batch's file when it holds exactly the printed letters
+        self._print_letters(printed, letters, letters_file if printed == lines & with_letter else None)
         self._schedule_calls(lines.filtered(lambda line: line.level_id.create_activity))
         self._hand_off_to_agencies(lines.filtered(lambda line: line.level_id.handoff_agency))
         self._log_on_customers(lines)
@@ -588,9 +587,8 @@ class ServiceDunningRun(models.Model):
         self.ensure_one()
         parts = self.letter_batch_ids.sorted("id")
         if len(parts) > 1:
-            contents = [part.raw for part in parts]
-            # reports render as HTML instead of PDF when Odoo runs its tests
-            content = merge_pdf(contents) if all(c.startswith(b"%PDF") for c in contents) else b"".join(contents)
+            # one pass over the batches' files, in the order of the batches
+            content = join_documents([part.raw for part in parts])
             name = self.env._("Dunning letters %(date)s.pdf", date=self.date)
             self.letter_attachment_id = self.env["ir.attachment"].create(
                 self._prepare_letter_attachment_vals(content, name)
@@ -751,9 +749,14 @@ class ServiceDunningRun(models.Model):
     def _print_reports(self, report, lines):
         """``{line: ir.attachment}``: the document of ``report`` for each of ``lines``, printed in one rendering
         (one wkhtmltopdf call) and split per customer, attached to each customer's line in one call."""
+        return self._render_reports(report, lines)[0]
+
+    def _render_reports(self, report, lines):
+        """``({line: ir.attachment}, rendered)`` as ``_print_reports``; ``rendered`` is the PDF of the one
+        rendering when it holds exactly the documents of ``lines`` in their order (else None)."""
         if not lines:
-            return {}
-        contents, report_format = render_per_record(report, lines.ids)
+            return {}, None
+        contents, report_format, rendered = render_batch(report, lines.ids)
         # the access Odoo checks record by record when attaching, checked once for all the lines
         lines.check_access("write")
         attachments = (
@@ -772,7 +775,7 @@ class ServiceDunningRun(models.Model):
                 ]
             )
         )
-        return dict(zip(lines, attachments.sudo(False), strict=True))
+        return dict(zip(lines, attachments.sudo(False), strict=True)), rendered
 
     def _send_emails(self, lines, letters):
         """Queue the e-mails of ``lines``, all in one creation, each with its customer's letter from ``letters``."""
@@ -809,13 +812,12 @@ class ServiceDunningRun(models.Model):
             vals_list.append(vals)
         return vals_list
 
-    def _print_letters(self, lines, letters):
-        """The letters of ``lines`` (from ``letters``) in one file, kept on the run until it is done."""
+    def _print_letters(self, lines, letters, rendered=None):
+        """The letters of ``lines`` (from ``letters``) in one file, kept on the run until it is done:
+        ``rendered`` (the PDF they were cut from) when given, else their letters merged."""
         if not lines:
             return
-        contents = [letters[line].raw for line in lines]
-        # reports render as HTML instead of PDF when Odoo runs its tests
-        content = merge_pdf(contents) if all(c.startswith(b"%PDF") for c in contents) else b"".join(contents)
+        content = rendered or join_documents([letters[line].raw for line in lines])
         name = self.env._("Dunning letters %(date)s.pdf", date=self.date)
         self.letter_batch_ids = [
             Command.link(self.env["ir.attachment"].create(self._prepare_letter_attachment_vals(content, name)).id)
@@ -825,7 +827,7 @@ class ServiceDunningRun(models.Model):
         self.ensure_one()
         return {
             "name": name,
-            "datas": base64.b64encode(content),
+            "raw": content,
             "res_model": self._name,
             "res_id": self.id,
             "mimetype": "application/pdf",
@@ -916,8 +918,11 @@ class ServiceDunningRun(models.Model):
         self.env["ir.cron"]._notify_progress(done=1, remaining=len(todo) - 1)
 
     @api.model
-    def _cron_execute_runs(self, batch_size=50):
-        """Execute the runs taken for execution, one batch of customers per call, the oldest run first."""
+    def _cron_execute_runs(self, batch_size=200):
+        """Execute the runs taken for execution, one batch of customers per call, the oldest run first.
+
+        200 customers per call (one transaction, one wkhtmltopdf call for their letters): measured against 50,
+        it halves the execution of 1,000 customers, each call still committing within half a minute."""
         runs = self.search([("state", "=", "executing")], order="execution_date, id")
         if not runs:
             return

@@ -223,7 +223,8 @@ class TestDunningBatchRestart(DunningBatchCommon):
 class TestDunningLettersPerCustomer(PdfReportCase):
     """Real PDFs: a batch's letters come from one wkhtmltopdf call, split into one PDF per customer."""
 
-    def test_one_pdf_per_customer_from_one_rendering(self):
+    def _execute_letters_run(self):
+        """A run taken for execution of three customers with a letter each, the third of several pages."""
         company = self.env.ref("service_management.res_company_rhone_demo")
         env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id], force_report_rendering=True))
         policy = env["service.dunning.policy"].create(
@@ -288,6 +289,10 @@ class TestDunningLettersPerCustomer(PdfReportCase):
         run.line_ids.filtered(lambda line: line.partner_id not in customers).action_exclude()
         run.action_review()
         run.action_execute()
+        return env, run, customers
+
+    def test_one_pdf_per_customer_from_one_rendering(self):
+        env, run, customers = self._execute_letters_run()
 
         Report = type(env["ir.actions.report"])
         with patch.object(Report, "_run_wkhtmltopdf", autospec=True, side_effect=Report._run_wkhtmltopdf) as engine:
@@ -313,6 +318,43 @@ class TestDunningLettersPerCustomer(PdfReportCase):
             pages_total += len(reader.pages)
         combined = PdfFileReader(io.BytesIO(run.letter_attachment_id.raw), strict=False)
         self.assertEqual(len(combined.pages), pages_total, "the run's file holds the same letters")
+
+    def test_run_file_holds_every_letter_in_order(self):
+        env, run, customers = self._execute_letters_run()
+        Report = type(env["ir.actions.report"])
+        engine, rendered = Report._run_wkhtmltopdf, []
+
+        def run_wkhtmltopdf(report, *args, **kwargs):
+            rendered.append(engine(report, *args, **kwargs))
+            return rendered[-1]
+
+        with patch.object(Report, "_run_wkhtmltopdf", autospec=True, side_effect=run_wkhtmltopdf):
+            env["service.dunning.run"]._cron_execute_runs(batch_size=2)
+            self.assertEqual(run.state, "executing")
+            self.assertEqual(len(rendered), 1)
+            self.assertEqual(run.letter_batch_ids.raw, rendered[0], "the batch's file is its rendered PDF, unmerged")
+            env["service.dunning.run"]._cron_execute_runs(batch_size=2)
+        self.assertEqual(run.state, "done")
+        self.assertEqual(len(rendered), 2, "one rendering per batch")
+        self.assertFalse(run.letter_batch_ids, "the batches' files are gone into the run's file")
+
+        lines = run.line_ids.filtered(lambda line: line.partner_id in customers).sorted("id")
+        pages_per_letter = []
+        for line in lines:
+            letter = env["ir.attachment"].search(
+                [("res_model", "=", "service.dunning.run.line"), ("res_id", "=", line.id)]
+            )
+            pages_per_letter.append(len(PdfFileReader(io.BytesIO(letter.raw), strict=False).pages))
+        combined = PdfFileReader(io.BytesIO(run.letter_attachment_id.raw), strict=False)
+        self.assertEqual(run.letter_attachment_id.mimetype, "application/pdf")
+        self.assertEqual(len(combined.pages), sum(pages_per_letter))
+        first_page = 0
+        for line, pages in zip(lines, pages_per_letter, strict=True):
+            text = " ".join(combined.pages[n].extract_text() for n in range(first_page, first_page + pages))
+            self.assertIn(line.partner_id.name, text, "each customer's letter at its place in the run's file")
+            for other in customers - line.partner_id:
+                self.assertNotIn(other.name, text)
+            first_page += pages
 
 
 @tagged("post_install", "-at_install")

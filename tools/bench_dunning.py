@@ -12,7 +12,8 @@ It returns one line per figure, each with its target, and rolls back everything 
 
 Standalone (serves the report assets on ``--http-port`` for wkhtmltopdf while it runs):
 
-    .venv/bin/python tools/bench_dunning.py -c .run/odoo.conf -d service_demo [--scale small|full] [--http-port 8172]
+    .venv/bin/python tools/bench_dunning.py -c .run/odoo.conf -d service_demo [--scale small|full] \
+        [--http-port 8172] [--batch-size 50]
 """
 
 import argparse
@@ -180,8 +181,9 @@ def _time_computation(env, company, customers, run_date):
     return run, time.perf_counter() - started, baseline
 
 
-def _time_execution(env, run, policy, count):
-    """Execute ``count`` customers of ``run`` through the background job; (seconds, renders, lines)."""
+def _time_execution(env, run, policy, count, batch_size=None):
+    """Execute ``count`` customers of ``run`` through the background job (``batch_size`` customers per call,
+    the job's default if not given); (seconds, renders, lines)."""
     lines = run.line_ids.filtered(lambda line: line.policy_id == policy).sorted("id")
     executed = lines[:count]
     (run.line_ids - executed).write({"state": "excluded"})
@@ -195,7 +197,7 @@ def _time_execution(env, run, policy, count):
         for _call in range(10 * count + 10):
             if run.state != "executing":
                 break
-            Run._cron_execute_runs()
+            Run._cron_execute_runs(**({"batch_size": batch_size} if batch_size else {}))
             env.flush_all()
         seconds = time.perf_counter() - started
     return seconds, counter.calls, executed
@@ -215,8 +217,9 @@ def _time_plain_odoo(env, run, lines):
     return time.perf_counter() - started
 
 
-def bench(env, scale):
-    """Build ``scale``'s ("small" or "full") open invoices, time the dunning computation and execution, roll back."""
+def bench(env, scale, batch_size=None):
+    """Build ``scale``'s ("small" or "full") open invoices, time the dunning computation and execution
+    (``batch_size`` customers per job call, the job's default if not given), roll back."""
     invoice_count, customer_count, execute_count = SIZES.get(scale, SIZES["small"])
     share = 1.0 if scale == "full" else 0.1
     company = _company(env)
@@ -252,7 +255,7 @@ def bench(env, scale):
         lines = run.line_ids.filtered(lambda line: line.policy_id == policy)
         proposed = f"{len(lines)} customers, {len(lines.item_ids)} invoices proposed"
 
-        execute_time, renders, executed = _time_execution(env, run, policy, execute_count)
+        execute_time, renders, executed = _time_execution(env, run, policy, execute_count, batch_size)
         charges = len(executed.charge_move_id)
         letters = env["ir.attachment"].search_count(
             [("res_model", "=", "service.dunning.run.line"), ("res_id", "in", executed.ids)]
@@ -281,6 +284,7 @@ def main(argv=None):
     parser.add_argument("-d", "--database", required=True, help="database with service_management installed")
     parser.add_argument("--scale", default="small", choices=sorted(SIZES))
     parser.add_argument("--http-port", type=int, default=0, help="serve the report assets on this port")
+    parser.add_argument("--batch-size", type=int, default=0, help="customers per job call (default: the job's)")
     args = parser.parse_args(argv)
 
     import odoo  # noqa: PLC0415
@@ -301,7 +305,7 @@ def main(argv=None):
         if args.http_port:
             env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{args.http_port}")
         try:
-            for line in bench(env, args.scale):
+            for line in bench(env, args.scale, args.batch_size or None):
                 print(line, flush=True)
         finally:
             cr.rollback()
