@@ -12,7 +12,6 @@ Standalone:
     .venv/bin/python tools/bench_forecast.py -c .run/odoo.conf -d service_demo [--scale small|full]
 """
 
-import argparse
 import os
 import sys
 import time
@@ -109,24 +108,11 @@ def bench(env, scale):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("-c", "--config", required=True)
-    parser.add_argument("-d", "--database", required=True)
-    parser.add_argument("--scale", default="small", choices=sorted(SIZES))
-    parser.add_argument("--odoo", default=os.environ.get("ODOO_SRC", "/opt/odoo"))
-    args = parser.parse_args(argv)
-    sys.path.insert(0, args.odoo)
-    import odoo  # noqa: PLC0415
-    from odoo import SUPERUSER_ID, api  # noqa: PLC0415
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from bench_standalone import run  # noqa: PLC0415
 
-    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        for line in bench(env, args.scale):
-            print(line, flush=True)
-        cr.rollback()
+    return run(__doc__.splitlines()[0], SIZES, bench, argv)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
