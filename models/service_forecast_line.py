@@ -687,8 +687,10 @@ class ServiceForecastLine(models.Model):
                     "zone_id": model.zone_id.id,
                     "user_id": model.user_id.id,
                     "intervention_type": "corrective",
-                    "description": "Repair after a breakdown, finished on site",
+                    "description": "Réparation après une panne, terminée sur place",
                     "call_date": now - relativedelta(days=index + 2),
+                    # planned as it was done, so that the dispatch board shows it where it happened
+                    "planned_start": now - relativedelta(days=index + 1, hours=2 + index),
                 }
                 for index, model in enumerate(billed)
             ]
