@@ -317,8 +317,8 @@ class ServiceContract(models.Model):
             description = env._(
                 "%(description)s\nFrom %(start)s to %(end)s",
                 description=line.name,
-                start=format_date(env, range_from, lang_code=lang),
-                end=format_date(env, range_to, lang_code=lang),
+                start=self._format_billing_date(env, range_from, lang, cache),
+                end=self._format_billing_date(env, range_to, lang, cache),
             )
             if days != total_days:
                 price = self.currency_id.round(price * days / total_days)
@@ -342,6 +342,14 @@ class ServiceContract(models.Model):
             vals.update(self._get_deferral_values(line, range_from, range_to, invoice_date))
             vals_list.append(vals)
         return vals_list
+
+    @api.model
+    def _format_billing_date(self, env, date, lang, cache):
+        """``date`` in ``lang``, formatted once per run: the lines of a run share a few period bounds."""
+        key = ("format_date", lang, date)
+        if key not in cache:
+            cache[key] = format_date(env, date, lang_code=lang)
+        return cache[key]
 
     def _get_deferral_values(self, line, date_from, date_to, invoice_date):
         """Account and recognition dates of a line whose service runs past the invoice's month, else ``{}``.
