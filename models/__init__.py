@@ -1,4 +1,5 @@
 from . import service_protected_fields_mixin
+from . import service_mail_batch_mixin
 from . import ir_http
 from . import product_template
 from . import res_company

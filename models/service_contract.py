@@ -1,13 +1,9 @@
-import uuid
-
 import psycopg2
 from dateutil.relativedelta import relativedelta
-from lxml import etree, html
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import is_html_empty
 
 from odoo.addons.service_management.helpers import indexation, recurrence, rpc, text, wording
 from odoo.addons.service_management.models.service_protected_fields_mixin import (
@@ -52,7 +48,12 @@ CODE_FIELDS = (
 class ServiceContract(models.Model):
     _name = "service.contract"
     _description = "Service Contract"
-    _inherit = ["mail.thread", "mail.activity.mixin", "service.company.sequence.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "service.company.sequence.mixin",
+        "service.mail.batch.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
     _sequence_date_field = "date_start"
@@ -670,94 +671,7 @@ class ServiceContract(models.Model):
         )
         template = self.env.ref(template_xmlid, raise_if_not_found=False)
         if template:
-            self._send_template_mails(template, "mail.mail_notification_light")
-
-    def _send_template_mails(self, template, layout_xmlid):
-        """Queue the e-mail of ``template`` for each contract, as ``send_mail_batch`` would, with its body
-        compiled once for all of them and the e-mails created in one create; return the ``mail.mail``.
-
-        The e-mails sent are Odoo's to the byte (recipients, subject, layout); their ``mail.message`` holds the
-        rendered content without the layout, as a chatter notification's message does."""
-        template._send_check_access(self.ids)
-        values_by_id = template._generate_template(
-            self.ids,
-            (
-                "attachment_ids",
-                "auto_delete",
-                "email_cc",
-                "email_from",
-                "email_to",
-                "mail_server_id",
-                "model",
-                "partner_to",
-                "reply_to",
-                "report_template_ids",
-                "res_id",
-                "scheduled_date",
-                "subject",
-            ),
-        )
-        bodies = {}
-        for lang_template, res_ids in template._classify_per_lang(self.ids).values():
-            bodies.update(self.browse(res_ids)._render_template_body(lang_template))
-        companies = self._mail_get_companies(default=self.env.company)
-        model = self.env["ir.model"]._get(self._name)
-        values_list = []
-        for contract in self:
-            values = values_by_id[contract.id]
-            values["recipient_ids"] = [fields.Command.link(pid) for pid in values.pop("partner_ids", None) or []]
-            values["attachment_ids"] = [fields.Command.link(aid) for aid in values.get("attachment_ids") or []]
-            values.pop("attachments", None)  # the alert templates print no report
-            if "email_from" in values and not values["email_from"]:
-                values.pop("email_from")
-            body = self.env["ir.qweb"]._render(
-                layout_xmlid,
-                {
-                    "message": self.env["mail.message"]
-                    .sudo()
-                    .new({"body": bodies[contract.id], "record_name": contract.display_name}),
-                    "subtype": self.env["mail.message.subtype"].sudo(),
-                    "model_description": model.display_name,
-                    "record": contract,
-                    "record_name": False,
-                    "subtitles": False,
-                    "company": companies.get(contract.id) or self.env.company,
-                    "email_add_signature": False,
-                    "signature": "",
-                    "website_url": "",
-                    "is_html_empty": is_html_empty,
-                },
-                minimal_qcontext=True,
-            )
-            values["body_html"] = self.env["mail.render.mixin"]._replace_local_links(body)
-            # the message of the e-mail keeps its content, as Odoo's notifications do, and not the whole layout:
-            # the ORM sanitizes an HTML body several times when creating it, the layout costing most
-            values["body"] = bodies[contract.id]
-            values_list.append(values)
-        return self.env["mail.mail"].sudo().create(values_list)
-
-    def _render_template_body(self, template):
-        """``{id: body}`` of ``template`` (one language) for these contracts, as ``_render_field("body_html")``
-        renders it, but with its QWeb compiled once: Odoo compiles a raw body again for each record."""
-        separator = f"<!--{uuid.uuid4().hex}-->"
-        body = html.fragment_fromstring(template.body_html or "", create_parent="div")
-        loop = etree.Element("t", {"t-foreach": "contracts", "t-as": "object"})
-        etree.SubElement(loop, "t", {"t-out": "separator"})
-        loop.append(body)
-        variables = dict(template._render_eval_context(), contracts=self, separator=Markup(separator))
-        options = {}
-        if (
-            not template._unrestricted_rendering
-            and not self.env.is_admin()
-            and not self.env.user.has_group("mail.group_mail_template_editor")
-        ):
-            options["raise_on_forbidden_code_for_model"] = self._name
-        rendered = self.env["ir.qweb"]._render(loop, variables, **options)
-        # each record's part is its body wrapped in the <div> added above, removed as Odoo does
-        results = {
-            contract.id: Markup(part[5:-6]) for contract, part in zip(self, rendered.split(separator)[1:], strict=True)
-        }
-        return template._render_template_postprocess(self._name, results)
+            self._service_send_template_mails(template, "mail.mail_notification_light")
 
     def _log_notes_with_changes(self, notes, initial_values, tracked_fields):
         """Post the ``[(contract, note)]`` as notes, the first of each contract with the changes of its
@@ -804,11 +718,32 @@ class ServiceContract(models.Model):
     # ------------------------------------------------------------------
     # Indexation
     # ------------------------------------------------------------------
-    def _get_index_value_for_revision(self, revision_date):
-        """The index value a revision on ``revision_date`` uses; a clear error when it is not known."""
+    def _get_index_month(self, revision_date):
+        """The first day of the month whose index value a revision on ``revision_date`` uses."""
         self.ensure_one()
-        month = (revision_date - relativedelta(months=self.index_lag_months)).replace(day=1)
-        value = self.index_id._get_value_for_month(month)
+        return (revision_date - relativedelta(months=self.index_lag_months)).replace(day=1)
+
+    def _get_index_values(self, revision_dates):
+        """The index values the revisions of these contracts use, on ``revision_dates`` (``{contract: date}``),
+        read in one query for ``_get_index_value_for_revision``."""
+        return self.env["service.index"]._get_values_by_month(
+            {
+                (contract.index_id.id, contract._get_index_month(revision_dates[contract]))
+                for contract in self
+                if contract.indexation_method == "index" and contract.index_id
+            }
+        )
+
+    def _get_index_value_for_revision(self, revision_date, index_values=None):
+        """The index value a revision on ``revision_date`` uses; a clear error when it is not known.
+
+        ``index_values``: the values read for a batch of contracts by ``_get_index_values``."""
+        self.ensure_one()
+        month = self._get_index_month(revision_date)
+        if index_values is None:
+            value = self.index_id._get_value_for_month(month)
+        else:
+            value = index_values.get((self.index_id.id, month))
         if value is None:
             raise UserError(
                 self.env._(
@@ -821,13 +756,13 @@ class ServiceContract(models.Model):
             )
         return value
 
-    def _prepare_revision(self, revision_date):
+    def _prepare_revision(self, revision_date, index_values=None):
         """New prices by line and the index value used, without writing anything."""
         self.ensure_one()
         rounding = self.currency_id.rounding
         index_value = False
         if self.indexation_method == "index":
-            index_value = self._get_index_value_for_revision(revision_date)
+            index_value = self._get_index_value_for_revision(revision_date, index_values)
             prices = {
                 line: indexation.revised_price(
                     line.price_unit,
@@ -855,8 +790,9 @@ class ServiceContract(models.Model):
         value stops the whole revision with nothing changed.
         """
         revision_date = rpc.to_date(self.env, revision_date, self.env._("The revision date"))
+        index_values = self._get_index_values(dict.fromkeys(self, revision_date))
         self._apply_revisions(
-            revision_date, [(contract, *contract._prepare_revision(revision_date)) for contract in self]
+            revision_date, [(contract, *contract._prepare_revision(revision_date, index_values)) for contract in self]
         )
         return True
 
@@ -878,15 +814,13 @@ class ServiceContract(models.Model):
         revision date) in one create."""
         contracts = self.browse([contract.id for contract, __, __ in revisions])
         initial_values = {contract.id: {"next_revision_date": contract.next_revision_date} for contract in contracts}
+        # worded before the base value moves
+        reasons = {contract: contract._get_revision_reason(index_value) for contract, __, index_value in revisions}
         amendments = self.env["service.contract.amendment"]._create_amendments(
             revision_date,
             [
-                (
-                    contract,
-                    {line: {"price_unit": price} for line, price in prices.items()},
-                    contract._get_revision_reason(index_value),
-                )
-                for contract, prices, index_value in revisions
+                (contract, {line: {"price_unit": price} for line, price in prices.items()}, reasons[contract])
+                for contract, prices, __ in revisions
             ],
             amendment_type="indexation",
         )
@@ -899,8 +833,13 @@ class ServiceContract(models.Model):
             if index_value:
                 vals["index_base_value"] = index_value
             self.browse(contract_ids).with_context(mail_notrack=True).write(vals)
+        # a revision that changes no price still moves the next revision date: its note says so
+        notes = {amendment.contract_id: amendment._get_note() for amendment in amendments}
         contracts._log_notes_with_changes(
-            [(amendment.contract_id, amendment._get_note()) for amendment in amendments],
+            [
+                (contract, notes.get(contract) or self.env._("%(reason)s: no price changes.", reason=reasons[contract]))
+                for contract, __, __ in revisions
+            ],
             initial_values,
             ("next_revision_date",),
         )
@@ -943,25 +882,47 @@ class ServiceContract(models.Model):
                             self._apply_revisions(revision_date, [revision])
                     except REVISION_ERRORS as error:
                         errors[revision[0]] = error
-        for contract, error in errors.items():
-            contract.activity_schedule(
-                "service_management.mail_activity_type_revision_blocked",
-                summary=self.env._("Price revision blocked"),
-                note=str(error),
-                user_id=(contract.user_id or self.env.user).id,
-            )
+        self._schedule_revision_blocked(errors)
         # the blocked contracts count as processed: they leave the domain with their activity
         remaining = self.search_count(self._get_revision_domain(today)) if contracts else 0
         self.env["ir.cron"]._notify_progress(done=len(contracts), remaining=remaining)
         return len(contracts) - len(errors)
 
+    @api.model
+    def _schedule_revision_blocked(self, errors):
+        """One activity for the responsible of each contract of ``errors`` (``{contract: error}``), in one create.
+
+        The activities wait in their responsibles' activity menus without an e-mail each: a missing index value
+        blocks every contract on that index at once, and a hundred identical e-mails would hide the one task."""
+        if not errors:
+            return
+        activity_type = self.env.ref("service_management.mail_activity_type_revision_blocked")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "activity_type_id": activity_type.id,
+                    "summary": self.env._("Price revision blocked"),
+                    "note": str(error),
+                    "automated": True,
+                    "date_deadline": today,
+                    "res_model_id": model_id,
+                    "res_id": contract.id,
+                    "user_id": (contract.user_id or self.env.user).id,
+                }
+                for contract, error in errors.items()
+            ]
+        )
+
     def _prepare_revisions(self):
         """Each contract's revision on its next revision date, by date, and the errors of those that cannot be
         revised, by contract: nothing written."""
         revisions, errors = {}, {}
+        index_values = self._get_index_values({contract: contract.next_revision_date for contract in self})
         for contract in self:
             try:
-                prepared = contract._prepare_revision(contract.next_revision_date)
+                prepared = contract._prepare_revision(contract.next_revision_date, index_values)
             except UserError as error:
                 errors[contract] = error
                 continue

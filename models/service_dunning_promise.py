@@ -1,7 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class ServiceDunningPromise(models.Model):
@@ -67,6 +67,8 @@ class ServiceDunningPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self._is_code_write() and any(vals.get("state", "pending") != "pending" for vals in vals_list):
+            raise UserError(self.env._("A promise to pay is given pending: it is kept or broken afterwards."))
         promises = super().create(vals_list)
         for promise in promises:
             promise._with_code_write().residual_start = promise._get_residual()
@@ -122,7 +124,7 @@ class ServiceDunningPromise(models.Model):
         for promise in promises:
             paid = promise._get_paid_since_start()
             kept = promise.currency_id.compare_amounts(paid, promise.amount) >= 0
-            promise.state = "kept" if kept else "broken"
+            promise._with_code_write().state = "kept" if kept else "broken"
             if kept:
                 body = self.env._(
                     "Promise to pay %(amount)s by %(date)s kept.", amount=promise.amount, date=promise.date
@@ -140,6 +142,25 @@ class ServiceDunningPromise(models.Model):
         )
         return promises
 
+    def write(self, vals):
+        if "state" in vals and not self._is_code_write():
+            raise UserError(
+                self.env._(
+                    "A promise to pay is kept with Mark as Kept, or settled by the dunning on its date: its status "
+                    "cannot be changed by hand."
+                )
+            )
+        return super().write(vals)
+
     def action_mark_kept(self):
-        self.write({"state": "kept"})
+        settled = self.filtered(lambda promise: promise.state != "pending")
+        if settled:
+            raise UserError(
+                self.env._(
+                    "%(promises)s is already settled: only a pending promise can be marked as kept.",
+                    promises=", ".join(settled.mapped("display_name")),
+                )
+            )
+        self.check_access("write")
+        self._with_code_write().write({"state": "kept"})
         return True

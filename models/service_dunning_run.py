@@ -10,26 +10,10 @@ from odoo.tools import SQL, format_date, format_datetime
 
 from ..helpers import rpc
 from ..helpers.dunning import age_bucket, amount_segment, item_charges, level_index, next_level_index
-from ..helpers.report import join_documents, render_batch, report_filename
+from ..helpers.report import join_documents
 
 # Charges are payable 30 days after the letter (the French default payment period).
 CHARGE_PAYMENT_DAYS = 30
-# what a dunning e-mail takes from its template (as ``mail.template.send_mail_batch``, the reports apart)
-MAIL_RENDER_FIELDS = (
-    "attachment_ids",
-    "auto_delete",
-    "body_html",
-    "email_cc",
-    "email_from",
-    "email_to",
-    "mail_server_id",
-    "model",
-    "partner_to",
-    "reply_to",
-    "res_id",
-    "scheduled_date",
-    "subject",
-)
 
 
 def _level_key(level):
@@ -573,7 +557,7 @@ class ServiceDunningRun(models.Model):
         with_letter = printed | emailed.filtered(
             lambda line: line.partner_id.email and letter_report in line.level_id.mail_template_id.report_template_ids
         )
-        letters, letters_file = self._render_reports(letter_report, lines & with_letter)
+        letters, letters_file = (lines & with_letter)._service_print_reports(letter_report)
         self._send_emails(emailed, letters)
         # the rendered PDF is the batch's file when it holds exactly the printed letters
         self._print_letters(printed, letters, letters_file if printed == lines & with_letter else None)
@@ -746,71 +730,16 @@ class ServiceDunningRun(models.Model):
     def _get_letter_report(self):
         return self.env.ref("service_management.action_report_service_dunning_letter")
 
-    def _print_reports(self, report, lines):
-        """``{line: ir.attachment}``: the document of ``report`` for each of ``lines``, printed in one rendering
-        (one wkhtmltopdf call) and split per customer, attached to each customer's line in one call."""
-        return self._render_reports(report, lines)[0]
-
-    def _render_reports(self, report, lines):
-        """``({line: ir.attachment}, rendered)`` as ``_print_reports``; ``rendered`` is the PDF of the one
-        rendering when it holds exactly the documents of ``lines`` in their order (else None)."""
-        if not lines:
-            return {}, None
-        contents, report_format, rendered = render_batch(report, lines.ids)
-        # the access Odoo checks record by record when attaching, checked once for all the lines
-        lines.check_access("write")
-        attachments = (
-            self.env["ir.attachment"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": report_filename(report, line, report_format),
-                        "raw": contents[line.id],
-                        "res_model": line._name,
-                        "res_id": line.id,
-                        "mimetype": "application/pdf" if report_format == "pdf" else "text/html",
-                    }
-                    for line in lines
-                ]
-            )
-        )
-        return dict(zip(lines, attachments.sudo(False), strict=True)), rendered
-
     def _send_emails(self, lines, letters):
         """Queue the e-mails of ``lines``, all in one creation, each with its customer's letter from ``letters``."""
         with_email = lines.filtered(lambda line: line.partner_id.email)
         (lines - with_email).note = self.env._("No e-mail address: e-mail not sent.")
+        # the letter printed for the batch is the e-mail's; any other report of the template is printed for all
+        printed = {self._get_letter_report(): letters}
         vals_list = []
         for template, template_lines in with_email.grouped(lambda line: line.level_id.mail_template_id).items():
-            vals_list += self._prepare_mail_vals_list(template, template_lines, letters)
+            vals_list += template_lines._service_prepare_template_mails(template, reports=printed)
         self.env["mail.mail"].sudo().create(vals_list)
-
-    def _prepare_mail_vals_list(self, template, lines, letters):
-        """Values of the e-mails of ``lines`` from ``template``, rendered for all of them at once.
-
-        As ``mail.template.send_mail_batch``, except for the template's reports: the letter is the one printed
-        for the batch, and any other report is printed in one rendering for all the lines.
-        """
-        template._send_check_access(lines.ids)
-        values = template._generate_template(lines.ids, MAIL_RENDER_FIELDS)
-        reports = {
-            report: letters if report == self._get_letter_report() else self._print_reports(report, lines)
-            for report in template.report_template_ids
-        }
-        vals_list = []
-        for line in lines:
-            vals = values[line.id]
-            attachment_ids = list(vals.get("attachment_ids") or []) + [by_line[line].id for by_line in reports.values()]
-            vals.update(
-                recipient_ids=[Command.link(partner_id) for partner_id in vals.get("partner_ids") or []],
-                attachment_ids=[Command.link(attachment_id) for attachment_id in attachment_ids],
-                body=vals["body_html"],
-            )
-            if "email_from" in vals and not vals["email_from"]:
-                vals.pop("email_from")
-            vals_list.append(vals)
-        return vals_list
 
     def _print_letters(self, lines, letters, rendered=None):
         """The letters of ``lines`` (from ``letters``) in one file, kept on the run until it is done:

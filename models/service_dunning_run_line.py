@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..helpers.dunning import AGE_BUCKETS, age_bucket, amount_segment
 
@@ -7,12 +7,13 @@ from ..helpers.dunning import AGE_BUCKETS, age_bucket, amount_segment
 class ServiceDunningRunLine(models.Model):
     _name = "service.dunning.run.line"
     _description = "Dunning Run Customer"
-    _inherit = ["service.protected.fields.mixin"]
+    _inherit = ["service.protected.fields.mixin", "service.mail.batch.mixin"]
     _order = "max_days_late desc, amount_due desc, id"
+    _rec_name = "partner_id"
     _check_company_auto = True
 
     # what the run's computation and execution write; the status changes through Exclude, Include and Postpone
-    _service_protected_fields = ("run_id", "proposed_level_id", "item_ids", "charge_move_id")
+    _service_protected_fields = ("run_id", "partner_id", "policy_id", "proposed_level_id", "item_ids", "charge_move_id")
 
     run_id = fields.Many2one("service.dunning.run", required=True, ondelete="cascade", index=True)
     run_date = fields.Date(related="run_id.date", store=True, string="Run Date")
@@ -101,6 +102,19 @@ class ServiceDunningRunLine(models.Model):
                 self.env._("%(invoice)s (%(days)s d)", invoice=item.move_id.name, days=item.days_late)
                 for item in line.item_ids.sorted(lambda item: (-item.days_late, item.id))
             )
+
+    @api.constrains("level_id", "policy_id")
+    def _check_level_policy(self):
+        for line in self:
+            if line.level_id.policy_id != line.policy_id:
+                raise ValidationError(
+                    self.env._(
+                        "%(level)s is not a level of %(policy)s, the dunning policy of %(customer)s.",
+                        level=line.level_id.display_name,
+                        policy=line.policy_id.display_name,
+                        customer=line.partner_id.display_name,
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -28,5 +28,19 @@ class ServiceIndex(models.Model):
         """The value published for the month of ``month``, or ``None``."""
         self.ensure_one()
         start = month.replace(day=1)
-        value = self.env["service.index.value"].search([("index_id", "=", self.id), ("date", "=", start)], limit=1)
-        return value.value if value else None
+        return self._get_values_by_month({(self.id, start)}).get((self.id, start))
+
+    @api.model
+    def _get_values_by_month(self, keys):
+        """``{(index id, month's first day): value}`` of the values published for ``keys`` (pairs of the same),
+        read in one query."""
+        if not keys:
+            return {}
+        values = self.env["service.index.value"].search_fetch(
+            [
+                ("index_id", "in", list({index_id for index_id, __ in keys})),
+                ("date", "in", list({month for __, month in keys})),
+            ],
+            ["index_id", "date", "value"],
+        )
+        return {(value.index_id.id, value.date): value.value for value in values}

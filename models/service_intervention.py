@@ -101,8 +101,8 @@ class ServiceIntervention(models.Model):
         copy=False,
     )
     state = fields.Selection(related="stage_id.state", store=True, index=True)
-    user_id = fields.Many2one("res.users", string="Lead Technician", tracking=True, index=True)
-    helper_ids = fields.Many2many("res.users", string="Helpers")
+    user_id = fields.Many2one("res.users", string="Lead Technician", tracking=True, index=True, check_company=True)
+    helper_ids = fields.Many2many("res.users", string="Helpers", check_company=True)
     planned_start = fields.Datetime(tracking=True, copy=False)
     planned_duration = fields.Float(string="Planned Duration (h)", default=1.0)
     planned_end = fields.Datetime(compute="_compute_planned_end", store=True)

@@ -124,6 +124,7 @@ class ServiceIntervention(models.Model):
             self._check_open_for_technician()
             self._check_technician_fields(vals, TECHNICIAN_FIELDS)
         self._check_partner_change(vals)
+        self._check_company_change(vals)
         if "name" in vals:
             raise AccessError(self.env._("The reference of an intervention is given by its numbering."))
         self._check_photos(vals.get("photo_ids"))
@@ -303,6 +304,17 @@ class ServiceIntervention(models.Model):
                 self.env._(
                     "The customer of %(names)s cannot change once the work has started.",
                     names=", ".join(started.mapped("name")),
+                )
+            )
+
+    def _check_company_change(self, vals):
+        """The company of an intervention is the one it was created in: its reference, its stock of work and its
+        invoice belong to that company's books."""
+        if "company_id" in vals and any(intervention.company_id.id != vals["company_id"] for intervention in self):
+            raise UserError(
+                self.env._(
+                    "The company of an intervention is set when it is created: create the intervention again in "
+                    "the other company."
                 )
             )
 

@@ -99,6 +99,29 @@ class TestInterventionDoors(BillingCommon):
             self.intervention.with_user(self.technician).write({"dispatcher_id": self.manager.id})
         self.assertEqual(self._values(["dispatcher_id"])["dispatcher_id"][0], self.dispatcher.id)
 
+    @mute_logger("odoo.models")
+    def test_technicians_and_company_are_those_of_the_intervention(self):
+        technician_b = new_company_user(
+            self.env, "technician_b_doors", "service_management.group_service_technician", self.company_b
+        )
+        intervention = self.intervention.with_user(self.dispatcher)
+        for vals in ({"user_id": technician_b.id}, {"helper_ids": [Command.link(technician_b.id)]}):
+            with self.subTest(vals=vals), self.assertRaisesMessage(UserError, "Incompatible companies"):
+                intervention.write(vals)
+        with self.assertRaisesMessage(UserError, "Incompatible companies"):
+            self.env["service.intervention"].with_user(self.dispatcher).create(
+                {"partner_id": self.customer.id, "user_id": technician_b.id}
+            )
+        with self.assertRaisesMessage(UserError, "set when it is created"):
+            intervention.write({"company_id": self.company_b.id})
+        values = self._values(["user_id", "helper_ids", "company_id"])
+        self.assertEqual(values["user_id"][0], self.technician.id)
+        self.assertEqual((values["helper_ids"], values["company_id"][0]), ([], self.company.id), "nothing written")
+        intervention.write({"company_id": self.company.id})  # the same company: a form saving it again
+        technician_b.company_ids = [Command.link(self.company.id)]
+        intervention.write({"helper_ids": [Command.link(technician_b.id)]})
+        self.assertEqual(self.intervention.helper_ids, technician_b, "allowed in the company: may help")
+
     def test_actual_times_and_signing_time_come_from_their_buttons(self):
         intervention = self.intervention.with_user(self.dispatcher)
         for name in ("actual_start", "actual_end", "signed_on"):

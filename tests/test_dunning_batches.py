@@ -125,6 +125,24 @@ class TestDunningBatchQueries(DunningBatchCommon):
         self.assertEqual(len(self._letters(done)), 13)
         self.assertEqual(len(run.letter_batch_ids), 3, "one file of letters per batch")
 
+    def test_emails_are_those_of_the_template_in_its_layout(self):
+        template = self.batch_policy.level_ids.mail_template_id
+        template.email_layout_xmlid = "mail.mail_notification_light"
+        run = self._start(self.batch_customers[:3])
+        self.Run.sudo()._cron_execute_runs(batch_size=10)
+        lines = run.line_ids.filtered(lambda line: line.state == "done").sorted("id")
+        self.assertEqual(len(lines), 3)
+        mails = self._mails(lines).sorted("res_id")
+        expected = template.send_mail_batch(lines.ids)
+        for fname in ("res_id", "model", "subject", "email_from", "reply_to", "body_html", "recipient_ids"):
+            self.assertEqual(mails.mapped(fname), expected.mapped(fname), fname)
+        for mail, line in zip(mails, lines, strict=True):
+            self.assertEqual(mail.attachment_ids, self._letters(line), "the letter printed for the batch")
+            self.assertIn("Dear customer", str(mail.body))
+            self.assertNotIn("<html", str(mail.body), "the message holds the content")
+            self.assertIn("<html", mail.body_html, "the e-mail its layout")
+            self.assertIn(line.partner_id.name, mail.body_html, "the layout names the customer")
+
     def test_charge_invoices_created_and_posted_once_per_batch(self):
         run = self._start()
         self._batch_queries(1)

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -185,6 +185,14 @@ class TestDunningSecurity(DunningCommon):
                 }
             )
         self.assertEqual(line.state, "to_do")
+        other_policy = self.policy.copy({"name": "Other policy"})
+        self.assertTrue(other_policy.level_ids)
+        for vals in ({"partner_id": self.other_customer.id}, {"policy_id": other_policy.id}):
+            with self.subTest(vals=vals), self.assertRaisesMessage(AccessError, "set by the application"):
+                line.write(vals)
+        with self.assertRaisesMessage(ValidationError, "is not a level of"):
+            line.write({"level_id": other_policy.level_ids[0].id})
+        self.assertEqual((line.partner_id, line.policy_id), (self.customer, self.policy))
         line.action_exclude()
         self.assertEqual(line.state, "excluded")
         line.action_include()
@@ -225,3 +233,26 @@ class TestDunningSecurity(DunningCommon):
             )
         promise.invalidate_recordset()
         self.assertEqual(promise.residual_start, 1000.0)
+
+    @mute_logger("odoo.models")
+    def test_promise_is_kept_or_broken_by_its_button_and_the_dunning_only(self):
+        Promise = self.env["service.dunning.promise"].with_user(self.controller)
+        values = {"partner_id": self.customer.id, "amount": 400.0, "date": self.day, "date_start": self.day}
+        with self.assertRaisesMessage(UserError, "is given pending"):
+            Promise.create(dict(values, state="kept"))
+        promise = Promise.create(values)
+        for state in ("kept", "broken"):
+            with self.subTest(state=state), self.assertRaisesMessage(UserError, "cannot be changed by hand"):
+                promise.write({"state": state})
+        self.assertEqual(promise.state, "pending")
+        promise.action_mark_kept()
+        self.assertEqual(promise.state, "kept")
+        with self.assertRaisesMessage(UserError, "already settled"):
+            promise.action_mark_kept()
+        past = dict(values, date_start=self.day - timedelta(days=20), date=self.day - timedelta(days=10))
+        broken, pending = Promise.create([past, values])
+        self.env["service.dunning.promise"]._check_promises(self.day, self.company)
+        self.assertEqual(broken.state, "broken", "nothing paid: the dunning settles it")
+        with self.assertRaises(AccessError):
+            pending.with_user(self.dispatcher).action_mark_kept()
+        self.assertEqual(pending.state, "pending")

@@ -145,7 +145,8 @@ class TestRenewalBatches(QueryCountMixin, ServiceCommon):
         ):
             template = self.env.ref(xmlid).with_user(self.manager)
             expected = template.send_mail_batch(alerted.ids, email_layout_xmlid="mail.mail_notification_light")
-            mails = alerted.with_user(self.manager)._send_template_mails(template, "mail.mail_notification_light")
+            layout = "mail.mail_notification_light"
+            mails = alerted.with_user(self.manager)._service_send_template_mails(template, layout)
             self.assertEqual(len(mails), 3)
             for fname in ("res_id", "model", "subject", "email_from", "reply_to", "body_html", "recipient_ids"):
                 self.assertEqual(mails.mapped(fname), expected.mapped(fname), fname)
@@ -260,15 +261,14 @@ class TestRevisionBatches(QueryCountMixin, ServiceCommon):
 
     RUN_DATE = "2026-01-05"
 
-    def _create_due(self, count, user=None):
-        """``count`` contracts revised by 2.5 % on 2026-01-01, with two lines each."""
+    def _create_due(self, count, user=None, **indexation):
+        """``count`` contracts revised on 2026-01-01 (by 2.5 % unless ``indexation`` says), with two lines each."""
         contracts = self.env["service.contract"].browse()
         for __ in range(count):
             contracts |= self._create_contract(
                 date_start=date(2025, 1, 1),
-                indexation_method="percentage",
-                indexation_percentage=2.5,
                 user_id=(user or self.manager).id,
+                **(indexation or {"indexation_method": "percentage", "indexation_percentage": 2.5}),
                 lines=[
                     fields.Command.create({"product_id": self.service_product.id, "price_unit": 1000.0}),
                     fields.Command.create({"product_id": self.service_product.id, "price_unit": 200.0}),
@@ -299,6 +299,29 @@ class TestRevisionBatches(QueryCountMixin, ServiceCommon):
             note = contract.message_ids.filtered(lambda m, name=amendment.name: name in str(m.body))
             self.assertEqual(len(note), 1, "one note per contract")
             self.assertEqual(note.tracking_value_ids.field_id.name, "next_revision_date")
+
+    def test_blocked_contracts_are_told_with_the_queries_of_one(self):
+        index = self.env["service.index"].create({"name": "Unpublished", "code": "UNPUB"})
+        indexation = {
+            "indexation_method": "index",
+            "index_id": index.id,
+            "index_base_value": 100.0,
+            "index_fixed_part": 0.15,
+            "index_variable_part": 0.85,
+        }
+        self._create_due(1, **indexation)
+        self._run()
+        small = self._create_due(2, **indexation)
+        small_queries = self._count_queries(self._run)
+        large = self._create_due(6, **indexation)
+        large_queries = self._count_queries(self._run)
+        self.assertEqual(small_queries, large_queries, "6 blocked contracts are told with the queries of 2")
+        for contract in small | large:
+            self.assertEqual(contract.line_ids.mapped("price_unit"), [1000.0, 200.0], "nothing revised")
+            self.assertEqual(len(contract.activity_ids), 1)
+            self.assertEqual(contract.activity_ids.user_id, self.manager)
+            self.assertIn("Unpublished", contract.activity_ids.note)
+            self.assertEqual(contract.next_revision_date, date(2026, 1, 1), "retried once the value is published")
 
     def test_a_failing_contract_does_not_hold_back_the_batch(self):
         first, failing, last = self._create_due(3, user=self.dispatcher)

@@ -58,6 +58,21 @@ class TestServiceContractIndexation(ServiceCommon):
         self.assertEqual(other.line_ids.price_unit, 1000.0, "the whole revision is refused")
         self.assertFalse((other | self.contract).amendment_ids)
 
+    def test_revision_without_price_change_is_noted(self):
+        contract = self._create_contract(
+            indexation_method="index", index_id=self.index.id, index_base_value=105.0, index_lag_months=1
+        )
+        contract.action_start()
+        contract.revise_prices(date(2026, 1, 1))
+        self.assertEqual(contract.line_ids.price_unit, 1000.0, "the index has not moved")
+        self.assertFalse(contract.amendment_ids, "no amendment without a change")
+        self.assertEqual(contract.next_revision_date, date(2027, 1, 1))
+        note = contract.message_ids.filtered(lambda message: "no price changes" in str(message.body))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Test Syntec 105.0", str(note.body))
+        self.assertEqual(note.tracking_value_ids.field_id.name, "next_revision_date")
+        self.assertEqual(note.tracking_value_ids.old_value_datetime.date(), date(2026, 1, 1))
+
     def test_percentage_revision(self):
         contract = self._create_contract(indexation_method="percentage", indexation_percentage=2.5)
         contract.action_start()
