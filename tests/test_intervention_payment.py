@@ -132,9 +132,10 @@ class TestInterventionPayment(ServiceCommon):
 
     def test_other_company_intervention_is_out_of_reach(self):
         customer_b = self.env["res.partner"].create({"name": "Client Sud", "company_id": self.company_b.id})
-        intervention_b = self.env["service.intervention"].create(
-            {"partner_id": customer_b.id, "company_id": self.company_b.id, "user_id": self.technician.id}
-        )
+        values = {"partner_id": customer_b.id, "company_id": self.company_b.id}
+        with self.assertRaisesMessage(UserError, "Incompatible companies"):
+            self.env["service.intervention"].create(dict(values, user_id=self.technician.id))
+        intervention_b = self.env["service.intervention"].create(values)
         with self.assertRaises(AccessError):
             intervention_b.with_user(self.technician).read(["name"])
         with self.assertRaises(AccessError):
