@@ -5,6 +5,48 @@ from odoo import Command
 from .common import ServiceCommon, new_company_user
 
 
+def demo_company_env(env, **context):
+    """``env`` working in the demo company (its chart of accounts, its euros), with ``context`` added."""
+    company = env.ref("service_management.res_company_rhone_demo")
+    return env(context=dict(env.context, allowed_company_ids=[company.id], **context))
+
+
+def create_demo_policy(env, name, **level):
+    """A dunning policy of the demo company with one level, 10 days late, of ``level``'s values."""
+    return env["service.dunning.policy"].create(
+        {"name": name, "company_id": env.company.id, "level_ids": [Command.create({"name": name, "days": 10, **level})]}
+    )
+
+
+def create_overdue_invoices(env, amounts, day, days_late=20):
+    """One posted invoice per ``(customer, amount)`` of ``amounts``, due ``days_late`` days before ``day``."""
+    product = env["product.product"].create({"name": "Overdue repair", "type": "service"})
+    invoices = env["account.move"].create(
+        [
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": day - timedelta(days=days_late + 30),
+                "invoice_date_due": day - timedelta(days=days_late),
+                "invoice_line_ids": [
+                    Command.create({"product_id": product.id, "price_unit": amount, "tax_ids": [Command.clear()]})
+                ],
+            }
+            for customer, amount in amounts
+        ]
+    )
+    invoices.action_post()
+    return invoices
+
+
+def compute_run_of(env, day, customers):
+    """The run of ``day`` in ``env``'s company, computed, every customer but ``customers`` excluded."""
+    run = env["service.dunning.run"].create({"company_id": env.company.id, "date": day})
+    run.action_compute()
+    run.line_ids.filtered(lambda line: line.partner_id not in customers).action_exclude()
+    return run
+
+
 class DunningCommon(ServiceCommon):
     """The demo company (EUR, chart of accounts) with its own dunning policy, customers and charge accounts."""
 

@@ -9,7 +9,7 @@ from odoo.tests import tagged
 from odoo.tools.pdf import PdfFileReader
 
 from .common import PdfReportCase, WorkersCase
-from .dunning_common import DunningCommon
+from .dunning_common import DunningCommon, compute_run_of, create_demo_policy, create_overdue_invoices, demo_company_env
 
 
 class DunningBatchCommon(DunningCommon):
@@ -243,15 +243,8 @@ class TestDunningLettersPerCustomer(PdfReportCase):
 
     def _execute_letters_run(self):
         """A run taken for execution of three customers with a letter each, the third of several pages."""
-        company = self.env.ref("service_management.res_company_rhone_demo")
-        env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id], force_report_rendering=True))
-        policy = env["service.dunning.policy"].create(
-            {
-                "name": "Split policy",
-                "company_id": company.id,
-                "level_ids": [Command.create({"name": "Split letter", "days": 10, "print_letter": True})],
-            }
-        )
+        env = demo_company_env(self.env, force_report_rendering=True)
+        policy = create_demo_policy(env, "Split letter", print_letter=True)
         customers = env["res.partner"].create(
             [
                 {
@@ -268,43 +261,11 @@ class TestDunningLettersPerCustomer(PdfReportCase):
                 )
             ]
         )
-        product = env["product.product"].create({"name": "Split repair", "type": "service"})
         day = date(2033, 3, 1)
-        invoices = env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": customer.id,
-                    "invoice_date": day - timedelta(days=50),
-                    "invoice_date_due": day - timedelta(days=20),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {"product_id": product.id, "price_unit": 300.0 * (n + 1), "tax_ids": [Command.clear()]}
-                        )
-                    ],
-                }
-                for n, customer in enumerate(customers)
-            ]
-        )
         # the third customer owes many invoices: a letter of several pages
-        invoices |= env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": customers[2].id,
-                    "invoice_date": day - timedelta(days=50),
-                    "invoice_date_due": day - timedelta(days=20),
-                    "invoice_line_ids": [
-                        Command.create({"product_id": product.id, "price_unit": 10.0 + n, "tax_ids": [Command.clear()]})
-                    ],
-                }
-                for n in range(45)
-            ]
-        )
-        invoices.action_post()
-        run = env["service.dunning.run"].create({"company_id": company.id, "date": day})
-        run.action_compute()
-        run.line_ids.filtered(lambda line: line.partner_id not in customers).action_exclude()
+        amounts = [(customer, 300.0 * (n + 1)) for n, customer in enumerate(customers)]
+        create_overdue_invoices(env, amounts + [(customers[2], 10.0 + n) for n in range(45)], day)
+        run = compute_run_of(env, day, customers)
         run.action_review()
         run.action_execute()
         return env, run, customers

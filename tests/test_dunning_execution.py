@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tests import tagged
@@ -13,7 +13,7 @@ from odoo.tools.pdf import PdfFileReader
 from odoo.tools.safe_eval import safe_eval
 
 from .common import PdfReportCase, WorkersCase
-from .dunning_common import DunningCommon
+from .dunning_common import DunningCommon, compute_run_of, create_demo_policy, create_overdue_invoices, demo_company_env
 
 
 @tagged("post_install", "-at_install")
@@ -285,40 +285,14 @@ class TestDunningLettersInBatches(PdfReportCase):
     """Real PDFs: each batch prints its letters in one rendering, the run keeps them all in one file."""
 
     def test_letters_of_all_batches_in_one_pdf(self):
-        company = self.env.ref("service_management.res_company_rhone_demo")
-        env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id], force_report_rendering=True))
-        policy = env["service.dunning.policy"].create(
-            {
-                "name": "Letters policy",
-                "company_id": company.id,
-                "level_ids": [
-                    Command.create({"name": "Letter", "days": 10, "send_email": False, "print_letter": True})
-                ],
-            }
-        )
+        env = demo_company_env(self.env, force_report_rendering=True)
+        policy = create_demo_policy(env, "Letter", send_email=False, print_letter=True)
         customers = env["res.partner"].create(
             [{"name": f"Letter Customer {n}", "is_company": True, "dunning_policy_id": policy.id} for n in range(3)]
         )
-        product = env["product.product"].create({"name": "Letter repair", "type": "service"})
         day = date(2031, 3, 1)
-        invoices = env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": customer.id,
-                    "invoice_date": day - timedelta(days=50),
-                    "invoice_date_due": day - timedelta(days=20),
-                    "invoice_line_ids": [
-                        Command.create({"product_id": product.id, "price_unit": 300.0, "tax_ids": [Command.clear()]})
-                    ],
-                }
-                for customer in customers
-            ]
-        )
-        invoices.action_post()
-        run = env["service.dunning.run"].create({"company_id": company.id, "date": day})
-        run.action_compute()
-        run.line_ids.filtered(lambda line: line.partner_id not in customers).action_exclude()
+        create_overdue_invoices(env, [(customer, 300.0) for customer in customers], day)
+        run = compute_run_of(env, day, customers)
         self.assertEqual(len(run.line_ids.filtered(lambda line: line.state == "to_do")), 3)
         run.action_review()
         run.action_execute()

@@ -1,66 +1,26 @@
-from datetime import date, timedelta
+from datetime import date
 
-from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from .dunning_common import create_demo_policy, create_overdue_invoices, demo_company_env
 
 
 @tagged("post_install", "-at_install")
 class TestDunningUi(HttpCase):
     def test_dunning_run_from_review_to_execution(self):
-        company = self.env.ref("service_management.res_company_rhone_demo")
-        env = self.env(context=dict(self.env.context, allowed_company_ids=[company.id]))
-        policy = env["service.dunning.policy"].create(
-            {
-                "name": "Tour policy",
-                "company_id": company.id,
-                "level_ids": [
-                    Command.create(
-                        {
-                            "name": "Second reminder with recovery indemnity",
-                            "days": 10,
-                            "send_email": True,
-                            "print_letter": True,
-                            "apply_indemnity": True,
-                        }
-                    )
-                ],
-            }
+        env = demo_company_env(self.env)
+        company = env.company
+        policy = create_demo_policy(
+            env, "Second reminder with recovery indemnity", send_email=True, print_letter=True, apply_indemnity=True
         )
         customers = env["res.partner"].create(
             [
-                {
-                    "name": "Tour Dunned Customer",
-                    "is_company": True,
-                    "email": "a@example.com",
-                    "dunning_policy_id": policy.id,
-                },
-                {
-                    "name": "Tour Excluded Customer",
-                    "is_company": True,
-                    "email": "b@example.com",
-                    "dunning_policy_id": policy.id,
-                },
+                {"name": name, "is_company": True, "email": f"{key}@example.com", "dunning_policy_id": policy.id}
+                for key, name in (("a", "Tour Dunned Customer"), ("b", "Tour Excluded Customer"))
             ]
-        )
-        product = env["product.product"].create(
-            {"name": "Tour repair", "type": "service", "taxes_id": [Command.clear()]}
         )
         day = date(2031, 2, 1)
-        invoices = env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": customer.id,
-                    "invoice_date": day - timedelta(days=60),
-                    "invoice_date_due": day - timedelta(days=20),
-                    "invoice_line_ids": [
-                        Command.create({"product_id": product.id, "price_unit": 500.0, "tax_ids": [Command.clear()]})
-                    ],
-                }
-                for customer in customers
-            ]
-        )
-        invoices.action_post()
+        invoices = create_overdue_invoices(env, [(customer, 500.0) for customer in customers], day)
         run = env["service.dunning.run"].create({"company_id": company.id, "date": day})
         run.action_compute()
         controller = new_test_user(
