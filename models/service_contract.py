@@ -172,8 +172,12 @@ class ServiceContract(models.Model):
     termination_note = fields.Text(readonly=True, copy=False)
     line_ids = fields.One2many("service.contract.line", "contract_id", string="Lines", copy=True)
     sla_ids = fields.One2many("service.contract.sla", "contract_id", string="SLA by Priority", copy=True)
-    sla_response_hours = fields.Float(string="Response Time (h)", help="Default time to reach the site.")
-    sla_resolution_hours = fields.Float(string="Resolution Time (h)", help="Default time to fix.")
+    sla_response_hours = fields.Float(
+        string="Response Time (h)", help="Default time to reach the site after a breakdown call."
+    )
+    sla_resolution_hours = fields.Float(
+        string="Resolution Time (h)", help="Default time to repair a breakdown after its call."
+    )
     amendment_ids = fields.One2many("service.contract.amendment", "contract_id", string="Amendments", readonly=True)
     amendment_count = fields.Integer(compute="_compute_amendment_count")
     intervention_count = fields.Integer(compute="_compute_intervention_count")

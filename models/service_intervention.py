@@ -231,10 +231,13 @@ class ServiceIntervention(models.Model):
             else:
                 intervention.actual_duration = 0.0
 
-    @api.depends("contract_id", "priority", "call_date")
+    @api.depends("contract_id", "priority", "call_date", "intervention_type")
     def _compute_sla(self):
+        """A contract's service level binds the repair of a breakdown from its call; planned work (preventive
+        visits, inspections, installations) keeps its own date and has no deadline."""
         for intervention in self:
-            if not intervention.contract_id or not intervention.call_date:
+            bound = intervention.intervention_type == "corrective" and intervention.contract_id
+            if not bound or not intervention.call_date:
                 intervention.response_deadline = intervention.resolution_deadline = False
                 continue
             response, resolution = intervention.contract_id._get_sla_deadlines(

@@ -605,6 +605,17 @@ class ServiceIntervention(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _demo_call_date(self, intervention_type, start, days, hours):
+        """When the demo work starting at ``start`` was called in: planned work for its own day, as the preventive
+        plan does (no service level binds it); most breakdowns one to six hours before, one in six ``days`` before
+        (waiting for a part)."""
+        if intervention_type != "corrective":
+            return datetime.combine(start.date(), time())
+        if days > 10:
+            return start - timedelta(days=days)
+        return start - timedelta(hours=hours // 2 + 1, minutes=7 * hours)
+
+    @api.model
     def _demo_generate_dispatch_interventions(self, technician_ids, company_id, leave_ids=(), count=300):
         """Create ``count`` interventions over the demo technicians, 60 days back to 30 days ahead.
 
@@ -685,7 +696,7 @@ class ServiceIntervention(models.Model):
                     "user_id": technician.id,
                     "planned_start": start,
                     "planned_duration": duration,
-                    "call_date": start - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 8)),
+                    "call_date": self._demo_call_date(intervention_type, start, rng.randint(1, 12), rng.randint(0, 8)),
                 }
             )
         all_equipment = [piece for pieces in equipment_by_zone.values() for piece in pieces]

@@ -125,6 +125,22 @@ class TestSlaLate(ServiceCommon):
             intervention.planned_duration = 2.0
             self.assertFalse(intervention.sla_late)
 
+    def test_planned_work_has_no_service_level(self):
+        with freeze_time("2025-03-03 09:00:00"):
+            breakdown = self._create(user_id=self.technician.id)
+            self.assertEqual(breakdown.response_deadline, datetime(2025, 3, 3, 12, 0))
+            for intervention_type in ("preventive", "inspection", "installation"):
+                with self.subTest(intervention_type=intervention_type):
+                    visit = self._create(
+                        intervention_type=intervention_type,
+                        user_id=self.technician.id,
+                        planned_start=datetime(2025, 3, 5, 14, 0),
+                    )
+                    self.assertFalse(visit.response_deadline or visit.resolution_deadline)
+                    self.assertFalse(visit.sla_late, "planned for its own day, not answering a call")
+            breakdown.intervention_type = "preventive"
+            self.assertFalse(breakdown.resolution_deadline, "requalified as planned work")
+
     def test_without_dispatcher_a_service_manager_of_the_company_is_warned(self):
         manager_b = self._create_service_user("manager_b", "service_management.group_service_manager")
         manager_b.write({"company_ids": [fields.Command.set(self.company_b.ids)], "company_id": self.company_b.id})
