@@ -129,12 +129,12 @@ class TestSlaLate(ServiceCommon):
         with freeze_time("2025-03-03 09:00:00"):
             breakdown = self._create(user_id=self.technician.id)
             self.assertEqual(breakdown.response_deadline, datetime(2025, 3, 3, 12, 0))
-            for intervention_type in ("preventive", "inspection", "installation"):
+            for day, intervention_type in enumerate(("preventive", "inspection", "installation"), start=5):
                 with self.subTest(intervention_type=intervention_type):
                     visit = self._create(
                         intervention_type=intervention_type,
                         user_id=self.technician.id,
-                        planned_start=datetime(2025, 3, 5, 14, 0),
+                        planned_start=datetime(2025, 3, day, 14, 0),
                     )
                     self.assertFalse(visit.response_deadline or visit.resolution_deadline)
                     self.assertFalse(visit.sla_late, "planned for its own day, not answering a call")
