@@ -48,11 +48,32 @@ def contract_invoices(anchor, unit, interval, first, last, billed_until, horizon
     return result
 
 
-def price_factor_at(day, revision_date, factor):
-    """The price factor in force on ``day``: ``factor`` from the next revision on, else 1."""
-    if revision_date and factor and day >= revision_date:
-        return factor
-    return 1.0
+def price_factor_at(day, steps):
+    """The price factor in force on ``day``: that of the last revision of ``steps`` on or before it, else 1.
+
+    :param steps: ``[(revision date, cumulative factor)]`` sorted by date (``revision_steps``)
+    """
+    position = bisect_right([revision_date for revision_date, _factor in steps], day)
+    return steps[position - 1][1] if position else 1.0
+
+
+def revision_steps(revision_date, last_day, method, percentage, fixed_part, variable_part, base_value, values, lag):
+    """``[(date, cumulative factor)]`` of the yearly revisions from ``revision_date`` to ``last_day``: a fixed
+    percentage compounds each year; the index formula takes each revision's index value (the latest known one
+    when not yet published, which changes nothing), the base moving to the value a revision used.
+
+    :param values: the index's ``[(month, value)]`` sorted by month (``index_value_for_revision``)
+    """
+    steps, factor, base, year = [], 1.0, base_value, 0
+    day = revision_date
+    while day and day <= last_day:
+        index_value = index_value_for_revision(values, day, lag) if method == "index" else None
+        factor *= revision_factor(method, percentage, fixed_part, variable_part, index_value, base)
+        base = index_value or base
+        steps.append((day, factor))
+        year += 1
+        day = revision_date + relativedelta(years=year)
+    return steps
 
 
 def index_value_for_revision(values, revision_date, lag_months=0):

@@ -587,7 +587,7 @@ class ServiceForecastLine(models.Model):
 
     def _insert_contract_periods(self, company, today, horizon_end, money):
         """The future invoices of running contracts, period by period as the billing run will issue them,
-        with the next revision applied from its date (a fixed percentage, or the index formula with the
+        with each yearly revision applied from its date (a fixed percentage, or the index formula with the
         index value the revision will use, else the latest one known); paid after the payment terms (and,
         expected, the customer's delay). One row per contract and payment date."""
         flows = defaultdict(float)
@@ -601,15 +601,22 @@ class ServiceForecastLine(models.Model):
             first, last = forecast.forecast_bounds(
                 date_start, billing_start, date_end, termination_date, auto_renew, not auto_renew
             )
-            index_value = None
-            if method == "index" and revision_date:
-                index_value = forecast.index_value_for_revision(index_values.get(index_id, []), revision_date, lag)
-            factor = forecast.revision_factor(method, percentage, fixed_part, variable_part, index_value, base_value)
+            steps = forecast.revision_steps(
+                revision_date,
+                horizon_end,
+                method,
+                percentage,
+                fixed_part,
+                variable_part,
+                base_value,
+                index_values.get(index_id, []),
+                lag,
+            )
             anchor = billing.period_anchor(date_start, unit)
             for invoice_date, fraction in invoices(
                 anchor, unit, interval, first, last, billed_until, horizon_end, in_arrears
             ):
-                value = amount * fraction * forecast.price_factor_at(invoice_date, revision_date, factor)
+                value = amount * fraction * forecast.price_factor_at(invoice_date, steps)
                 flows[(contract_id, currency_id, partner_id, name, invoice_date, term_days, delay)] += value
         # one formatted line per flow: hundreds of thousands of them, so no per-value conversion
         now = fields.Datetime.to_string(fields.Datetime.now())

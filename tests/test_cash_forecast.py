@@ -50,6 +50,22 @@ class TestForecastHelper(BillingCommon):
         self.assertEqual(forecast.revision_factor("index", 0.0, 0.15, 0.85, 110.0, 0.0), 1.0)
         self.assertEqual(forecast.revision_factor("none", 5.0, 0.15, 0.85, 110.0, 100.0), 1.0)
 
+    def test_every_yearly_revision_within_the_horizon(self):
+        start, last_day = date(2025, 9, 1), date(2028, 6, 30)
+        steps = forecast.revision_steps(start, last_day, "percentage", 2.0, 0.0, 0.0, 0.0, [], 0)
+        self.assertEqual([day for day, _factor in steps], [date(2025, 9, 1), date(2026, 9, 1), date(2027, 9, 1)])
+        self.assertAlmostEqual(steps[-1][1], 1.02**3, msg="a percentage compounds each year")
+        self.assertEqual(forecast.price_factor_at(date(2025, 8, 31), steps), 1.0)
+        self.assertAlmostEqual(forecast.price_factor_at(date(2026, 9, 1), steps), 1.02**2)
+        self.assertAlmostEqual(forecast.price_factor_at(date(2027, 8, 31), steps), 1.02**2)
+        values = [(date(2025, 8, 1), 110.0), (date(2026, 8, 1), 121.0)]
+        steps = forecast.revision_steps(start, last_day, "index", 0.0, 0.15, 0.85, 100.0, values, 1)
+        first = 0.15 + 0.85 * 110.0 / 100.0
+        self.assertAlmostEqual(steps[0][1], first)
+        self.assertAlmostEqual(steps[1][1], first * (0.15 + 0.85 * 121.0 / 110.0), msg="from the value used before")
+        self.assertAlmostEqual(steps[2][1], steps[1][1], msg="nothing newer published: no change")
+        self.assertEqual(forecast.revision_steps(False, last_day, "percentage", 2.0, 0.0, 0.0, 0.0, [], 0), [])
+
     def test_occurrences_of_manual_lines(self):
         self.assertEqual(
             forecast.occurrences(date(2025, 1, 31), "monthly", None, date(2025, 3, 1), date(2025, 5, 1)),
