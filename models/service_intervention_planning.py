@@ -667,15 +667,19 @@ class ServiceIntervention(models.Model):
             )
             slots.insert(0, (technician, leave.date_from.date(), 10.5, 1.5, zones))
         slots.insert(0, (technicians[0], today + timedelta(days=2), 18.0, 1.5, list(equipment_by_zone)))
+        # the demo company works in French: so do its customers' calls
         descriptions = {
-            "preventive": ["Scheduled maintenance visit.", "Yearly safety check and lubrication."],
+            "preventive": ["Visite d'entretien programmée.", "Contrôle de sécurité annuel et graissage."],
             "corrective": [
-                "Lift stopped between two floors, alarm triggered.",
-                "No hot water in the building since this morning.",
-                "Door does not close properly on the ground floor.",
+                "Ascenseur bloqué entre deux étages, alarme déclenchée.",
+                "Plus d'eau chaude dans l'immeuble depuis ce matin.",
+                "La porte palière du rez-de-chaussée ferme mal.",
             ],
-            "installation": ["Install the new control panel.", "Commission the replacement boiler."],
-            "inspection": ["Regulatory inspection with the control body.", "Inspection after the winter."],
+            "installation": [
+                "Installer la nouvelle armoire de commande.",
+                "Mettre en service la chaudière de remplacement.",
+            ],
+            "inspection": ["Contrôle réglementaire avec l'organisme agréé.", "Inspection de sortie d'hiver."],
         }
         types = ["preventive"] * 5 + ["corrective"] * 3 + ["installation", "inspection"]
         unplanned_count = count // 12

@@ -35,3 +35,14 @@ class TestDemoContent(TransactionCase):
         # translatable names keep their English source and read French for French readers
         product = self._demo("product_service_full_lift_maintenance_demo")
         self.assertEqual(product.name, "Maintenance ascenseur complète (annuelle)")
+
+    def test_dispatched_calls_are_french_and_mostly_on_time(self):
+        self._demo("service_contract_01_demo")
+        Intervention = self.env["service.intervention"]
+        generated = Intervention.search([("description", "ilike", "Visite d'entretien programmée")])
+        self.assertTrue(generated, "the planning code's demo work is described in French")
+        self.assertFalse(Intervention.search_count([("description", "ilike", "Scheduled maintenance visit")]))
+        breakdowns = Intervention.search([("state", "=", "done"), ("resolution_deadline", "!=", False)])
+        self.assertEqual(set(breakdowns.mapped("intervention_type")), {"corrective"}, "planned work has no SLA")
+        on_time = breakdowns.filtered(lambda intervention: not intervention.sla_breached)
+        self.assertGreater(len(on_time), len(breakdowns) / 2, "most demo breakdowns are repaired in time")
