@@ -738,16 +738,12 @@ class ServiceContract(models.Model):
             }
         )
 
-    def _get_index_value_for_revision(self, revision_date, index_values=None):
-        """The index value a revision on ``revision_date`` uses; a clear error when it is not known.
-
-        ``index_values``: the values read for a batch of contracts by ``_get_index_values``."""
+    def _get_index_value_for_revision(self, revision_date, index_values):
+        """The index value a revision on ``revision_date`` uses, from ``index_values`` (read for a batch of
+        contracts by ``_get_index_values``); a clear error when it is not known."""
         self.ensure_one()
         month = self._get_index_month(revision_date)
-        if index_values is None:
-            value = self.index_id._get_value_for_month(month)
-        else:
-            value = index_values.get((self.index_id.id, month))
+        value = index_values.get((self.index_id.id, month))
         if value is None:
             raise UserError(
                 self.env._(
@@ -761,11 +757,15 @@ class ServiceContract(models.Model):
         return value
 
     def _prepare_revision(self, revision_date, index_values=None):
-        """New prices by line and the index value used, without writing anything."""
+        """New prices by line and the index value used, without writing anything.
+
+        ``index_values``: those of ``_get_index_values`` for a batch of contracts, else read for this one."""
         self.ensure_one()
         rounding = self.currency_id.rounding
         index_value = False
         if self.indexation_method == "index":
+            if index_values is None:
+                index_values = self._get_index_values({self: revision_date})
             index_value = self._get_index_value_for_revision(revision_date, index_values)
             prices = {
                 line: indexation.revised_price(
